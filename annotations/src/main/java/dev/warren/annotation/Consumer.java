@@ -1,0 +1,62 @@
+package dev.warren.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method as the handler of a point-to-point queue: each message goes to exactly one of
+ * the competing handler instances.
+ *
+ * <p>Warren declares a durable queue named {@link #queue()} (quorum by default) and its dead-letter
+ * queue {@code <queue>.dlq}. Publishing JSON to the default exchange with routing key
+ * {@code queue} reaches the handler, so any AMQP client can send work.
+ *
+ * <pre>{@code
+ * @Consumer(queue = "video.process")
+ * void process(VideoJob job) { ... }
+ * }</pre>
+ *
+ * <p>The method takes the payload as its one parameter, whose declared type (records, generics
+ * and nested types included) is what the JSON body decodes into, and optionally a
+ * {@code dev.warren.MessageContext}. The message is acknowledged after the method returns; an
+ * exception or an undecodable body sends it to the dead-letter queue with the reason.
+ *
+ * @since 0.1
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Consumer {
+
+    /**
+     * The queue to consume; also the routing key a producer uses on the default exchange.
+     *
+     * @return the queue name, never blank
+     */
+    String queue();
+
+    /**
+     * Number of concurrent consumers on this queue in this application instance.
+     *
+     * @return a positive number, or {@code 0} for the configured default (1)
+     */
+    int concurrency() default 0;
+
+    /**
+     * How many unacknowledged messages the broker may push to each consumer ahead of processing.
+     * Keep it small for slow work so that idle instances get their share.
+     *
+     * @return a positive number, or {@code 0} for the configured default (10)
+     */
+    int prefetch() default 0;
+
+    /**
+     * The RabbitMQ queue type Warren declares.
+     *
+     * @return the queue type; {@link QueueType#DEFAULT} takes the configured default (quorum)
+     */
+    QueueType queueType() default QueueType.DEFAULT;
+}

@@ -1,0 +1,65 @@
+package dev.warren.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method as a subscriber to a topic: every group gets its own copy of each event, and the
+ * instances within one group compete for it.
+ *
+ * <p>Warren declares a durable topic exchange named {@link #topic()} and a durable queue
+ * {@code <topic>.<group>} bound to it with {@code #}, plus its dead-letter queue. Adding a group
+ * touches no publisher.
+ *
+ * <pre>{@code
+ * @Subscribe(topic = "order.placed", group = "email")
+ * void confirm(OrderPlaced event, MessageContext context) { ... }
+ * }</pre>
+ *
+ * <p>Parameters and acknowledgement work as for {@link Consumer}.
+ *
+ * @since 0.1
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Subscribe {
+
+    /**
+     * The topic, which is the name of the topic exchange events are published to.
+     *
+     * @return the topic name, never blank
+     */
+    String topic();
+
+    /**
+     * The subscriber group; every group receives every event once.
+     *
+     * @return the group name, never blank
+     */
+    String group();
+
+    /**
+     * Number of concurrent consumers on the group's queue in this application instance.
+     *
+     * @return a positive number, or {@code 0} for the configured default (1)
+     */
+    int concurrency() default 0;
+
+    /**
+     * How many unacknowledged messages the broker may push to each consumer ahead of processing.
+     *
+     * @return a positive number, or {@code 0} for the configured default (10)
+     */
+    int prefetch() default 0;
+
+    /**
+     * The RabbitMQ queue type Warren declares for the group's queue.
+     *
+     * @return the queue type; {@link QueueType#DEFAULT} takes the configured default (quorum)
+     */
+    QueueType queueType() default QueueType.DEFAULT;
+}

@@ -1,0 +1,332 @@
+package dev.warren;
+
+import dev.warren.consumer.ConsumerCustomizer;
+import dev.warren.consumer.ConsumerSettings;
+import dev.warren.internal.handler.HandlerEndpoint;
+import dev.warren.internal.handler.HandlerScanner;
+import dev.warren.internal.pipeline.HandlerPipeline;
+import dev.warren.internal.pipeline.PayloadDecoder;
+import dev.warren.internal.rabbit.JsonPublisher;
+import dev.warren.internal.rabbit.PublisherChannels;
+import dev.warren.internal.rabbit.RabbitConsumer;
+import dev.warren.internal.rabbit.TopologyDeclarer;
+import dev.warren.publish.PublisherSettings;
+import dev.warren.topology.ExchangeSpec;
+import dev.warren.topology.Topology;
+import dev.warren.topology.TopologyConflictException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Warren engine: declares the topology of its handlers, runs their consumers and publishes.
+ * Spring Boot applications get one from the starter; plain Java creates it directly:
+ *
+ * <pre>{@code
+ * CachingConnectionFactory connectionFactory = new CachingConnectionFactory("localhost");
+ * try (WarrenEngine engine = WarrenEngine.builder(connectionFactory).handlers(new VideoWorker()).build()) {
+ *     engine.start();
+ *     engine.warren().send("video.process", new VideoJob("v-1"));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>The engine does not own the connection factory: close it after the engine. Topology is
+ * declared again whenever the factory opens a new connection, so queues deleted while the broker
+ * was away come back. {@link #start()} and {@link #stop()} are meant for one lifecycle thread; the
+ * publisher is thread-safe.
+ *
+ * @since 0.1
+ */
+public final class WarrenEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WarrenEngine.class);
+
+    private final ConnectionFactory connectionFactory;
+    private final Topology topology;
+    private final TopologyDeclarer declarer;
+    private final PublisherChannels publisherChannels;
+    private final JsonPublisher publisher;
+    private final List<RabbitConsumer> consumers;
+    private final ConnectionListener redeclareOnConnect;
+    private volatile boolean running;
+
+    private WarrenEngine(Builder builder) {
+        this.connectionFactory = builder.connectionFactory;
+        HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
+        List<HandlerEndpoint> endpoints = new ArrayList<>();
+        for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
+            endpoints.addAll(scanner.scan(handler.getKey(), handler.getValue()));
+        }
+        requireOneHandlerPerQueue(endpoints);
+        this.topology = topologyOf(endpoints);
+        this.declarer = new TopologyDeclarer(connectionFactory);
+        this.publisherChannels = new PublisherChannels(connectionFactory, builder.publisherSettings);
+        Set<String> topics = topology.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet());
+        this.publisher = new JsonPublisher(publisherChannels, declarer, builder.jsonMapper,
+                builder.publisherSettings.confirmTimeout(), topics);
+        this.consumers = endpoints.stream()
+                .map(endpoint -> new RabbitConsumer(connectionFactory,
+                        new HandlerPipeline(endpoint, new PayloadDecoder(builder.jsonMapper, endpoint.method().payloadType())),
+                        publisherChannels, builder.publisherSettings.confirmTimeout()))
+                .toList();
+        this.redeclareOnConnect = new ConnectionListener() {
+            @Override
+            public void onCreate(Connection connection) {
+                if (running) {
+                    redeclare(connection);
+                }
+            }
+        };
+    }
+
+    /**
+     * Starts building an engine on a spring-rabbit connection factory.
+     *
+     * @param connectionFactory the factory, typically a {@code CachingConnectionFactory}
+     * @return a new builder
+     */
+    public static Builder builder(ConnectionFactory connectionFactory) {
+        return new Builder(connectionFactory);
+    }
+
+    /**
+     * Declares the topology and starts every consumer. Does nothing when already running.
+     *
+     * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
+     * @throws WarrenException when the broker cannot be reached
+     */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        declarer.declare(topology);
+        running = true;
+        connectionFactory.addConnectionListener(redeclareOnConnect);
+        consumers.forEach(RabbitConsumer::start);
+        log.info("Warren started {} consumer(s) on {}", consumers.size(),
+                consumers.stream().map(RabbitConsumer::queue).toList());
+    }
+
+    /**
+     * Declares the topology without starting consumers, for an application that only produces
+     * to queues that its handlers' consumers elsewhere will drain. {@link #start()} does this too.
+     *
+     * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
+     */
+    public void declareTopology() {
+        declarer.declare(topology);
+    }
+
+    /** Stops the consumers, letting messages in progress finish. The publisher keeps working. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        connectionFactory.removeConnectionListener(redeclareOnConnect);
+        consumers.forEach(RabbitConsumer::stop);
+        log.info("Warren stopped its consumers");
+    }
+
+    /**
+     * Whether the consumers are running.
+     *
+     * @return {@code true} between {@link #start()} and {@link #stop()}
+     */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * The publisher.
+     *
+     * @return the thread-safe publisher, usable before {@link #start()} too
+     */
+    public Warren warren() {
+        return publisher;
+    }
+
+    /**
+     * What this engine declares on the broker.
+     *
+     * @return the topology of its handlers
+     */
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Stops the consumers and closes the publisher's channels. */
+    @Override
+    public synchronized void close() {
+        stop();
+        publisherChannels.close();
+    }
+
+    private void redeclare(Connection connection) {
+        try {
+            declarer.declare(topology, connection);
+        } catch (RuntimeException e) {
+            log.error("Could not declare Warren's topology again on a new connection; consumers of missing queues "
+                    + "wait until they exist", e);
+        }
+    }
+
+    private static void requireOneHandlerPerQueue(List<HandlerEndpoint> endpoints) {
+        Map<String, HandlerEndpoint> byQueue = new HashMap<>();
+        for (HandlerEndpoint endpoint : endpoints) {
+            HandlerEndpoint other = byQueue.putIfAbsent(endpoint.queue(), endpoint);
+            if (other != null) {
+                throw new WarrenException("Queue '" + endpoint.queue() + "' has two handlers, " + other.method().describe()
+                        + " and " + endpoint.method().describe() + "; they would split its messages between them. "
+                        + "Give one of them its own queue or group");
+            }
+        }
+    }
+
+    private static Topology topologyOf(List<HandlerEndpoint> endpoints) {
+        Topology.Builder builder = Topology.builder();
+        for (HandlerEndpoint endpoint : endpoints) {
+            if (endpoint.topic() != null && endpoint.group() != null) {
+                builder.subscription(endpoint.topic(), endpoint.group(), endpoint.settings().queueType());
+            } else {
+                builder.workQueue(endpoint.queue(), endpoint.settings().queueType());
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * Builds a {@link WarrenEngine}. Not thread-safe.
+     *
+     * <pre>{@code
+     * WarrenEngine engine = WarrenEngine.builder(connectionFactory)
+     *         .handlers(new VideoWorker(), new EmailSender())
+     *         .consumerDefaults(new ConsumerSettings(2, 20, QueueType.QUORUM))
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+
+        private final ConnectionFactory connectionFactory;
+        private final Map<Object, Class<?>> handlers = new java.util.LinkedHashMap<>();
+        private JsonMapper jsonMapper = defaultJsonMapper();
+        private ConsumerSettings consumerDefaults = ConsumerSettings.DEFAULTS;
+        private ConsumerCustomizer consumerCustomizer = ConsumerCustomizer.NONE;
+        private PublisherSettings publisherSettings = PublisherSettings.DEFAULTS;
+        private UnaryOperator<String> nameResolver = UnaryOperator.identity();
+
+        private Builder(ConnectionFactory connectionFactory) {
+            this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+        }
+
+        /**
+         * Adds objects whose {@code @Consumer} and {@code @Subscribe} methods become handlers.
+         *
+         * @param beans the handler objects
+         * @return this builder
+         */
+        public Builder handlers(Object... beans) {
+            for (Object bean : beans) {
+                handler(bean, bean.getClass());
+            }
+            return this;
+        }
+
+        /**
+         * Adds a handler object whose annotations are read from another class, such as the user
+         * class behind a proxy.
+         *
+         * @param bean the object whose methods are invoked
+         * @param annotatedType the class that declares the annotated methods
+         * @return this builder
+         */
+        public Builder handler(Object bean, Class<?> annotatedType) {
+            handlers.put(Objects.requireNonNull(bean, "bean"), Objects.requireNonNull(annotatedType, "annotatedType"));
+            return this;
+        }
+
+        /**
+         * Sets the JSON mapper for payloads. The default ignores unknown properties, so producers
+         * can add fields without breaking consumers.
+         *
+         * @param jsonMapper the mapper
+         * @return this builder
+         */
+        public Builder jsonMapper(JsonMapper jsonMapper) {
+            this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+            return this;
+        }
+
+        /**
+         * Sets the settings a handler gets where its annotation sets nothing.
+         *
+         * @param consumerDefaults the defaults
+         * @return this builder
+         */
+        public Builder consumerDefaults(ConsumerSettings consumerDefaults) {
+            this.consumerDefaults = Objects.requireNonNull(consumerDefaults, "consumerDefaults");
+            return this;
+        }
+
+        /**
+         * Lets configuration override each handler's settings.
+         *
+         * @param consumerCustomizer called once per handler
+         * @return this builder
+         */
+        public Builder consumerCustomizer(ConsumerCustomizer consumerCustomizer) {
+            this.consumerCustomizer = Objects.requireNonNull(consumerCustomizer, "consumerCustomizer");
+            return this;
+        }
+
+        /**
+         * Resolves the names in handler annotations (queue, topic, group) before use, for example
+         * Spring placeholders such as {@code @Consumer(queue = "${video.queue}")}.
+         *
+         * @param nameResolver maps an annotation value to the name to use
+         * @return this builder
+         */
+        public Builder nameResolver(UnaryOperator<String> nameResolver) {
+            this.nameResolver = Objects.requireNonNull(nameResolver, "nameResolver");
+            return this;
+        }
+
+        /**
+         * Sets the publisher's settings.
+         *
+         * @param publisherSettings confirm timeout, channels, in-flight limit
+         * @return this builder
+         */
+        public Builder publisherSettings(PublisherSettings publisherSettings) {
+            this.publisherSettings = Objects.requireNonNull(publisherSettings, "publisherSettings");
+            return this;
+        }
+
+        /**
+         * Scans the handlers and builds the engine, which is not started yet.
+         *
+         * @return the engine
+         * @throws WarrenException when a handler's signature or settings are invalid
+         */
+        public WarrenEngine build() {
+            return new WarrenEngine(this);
+        }
+
+        private static JsonMapper defaultJsonMapper() {
+            return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        }
+    }
+}

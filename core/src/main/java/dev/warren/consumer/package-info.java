@@ -1,0 +1,5 @@
+/** Settings of the consumers behind the handlers. */
+@NullMarked
+package dev.warren.consumer;
+
+import org.jspecify.annotations.NullMarked;

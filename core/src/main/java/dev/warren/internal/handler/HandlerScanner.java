@@ -1,0 +1,134 @@
+package dev.warren.internal.handler;
+
+import dev.warren.MessageContext;
+import dev.warren.WarrenException;
+import dev.warren.annotation.Consumer;
+import dev.warren.annotation.Subscribe;
+import dev.warren.consumer.ConsumerCustomizer;
+import dev.warren.consumer.ConsumerSettings;
+import dev.warren.topology.Topology;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds the {@link Consumer} and {@link Subscribe} methods of a bean and checks their signatures,
+ * failing with a message that names the method and the fix.
+ */
+public final class HandlerScanner {
+
+    private final ConsumerSettings defaults;
+    private final ConsumerCustomizer customizer;
+    private final UnaryOperator<String> nameResolver;
+
+    public HandlerScanner(ConsumerSettings defaults, ConsumerCustomizer customizer, UnaryOperator<String> nameResolver) {
+        this.defaults = defaults;
+        this.customizer = customizer;
+        this.nameResolver = nameResolver;
+    }
+
+    /**
+     * Scans a bean.
+     *
+     * @param bean the object whose methods are invoked
+     * @param type the class to read annotations from (the user class behind a proxy)
+     */
+    public List<HandlerEndpoint> scan(Object bean, Class<?> type) {
+        List<HandlerEndpoint> endpoints = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            Method[] methods = c.getDeclaredMethods();
+            Arrays.sort(methods, Comparator.comparing(Method::getName));
+            for (Method method : methods) {
+                Consumer consumer = method.getAnnotation(Consumer.class);
+                Subscribe subscribe = method.getAnnotation(Subscribe.class);
+                if (consumer == null && subscribe == null) {
+                    continue;
+                }
+                if (consumer != null && subscribe != null) {
+                    throw invalid(method, "has both @Consumer and @Subscribe; a handler consumes one queue, so keep one");
+                }
+                HandlerMethod handler = bind(bean, method);
+                endpoints.add(consumer != null ? consumerEndpoint(consumer, method, handler)
+                        : subscriptionEndpoint(subscribe, method, handler));
+            }
+        }
+        return endpoints;
+    }
+
+    private HandlerEndpoint consumerEndpoint(Consumer annotation, Method method, HandlerMethod handler) {
+        String queue = requireText(annotation.queue(), method, "@Consumer(queue)");
+        ConsumerSettings settings = settings(queue, method, annotation.concurrency(), annotation.prefetch(), annotation.queueType());
+        return new HandlerEndpoint(queue, queue, null, null, settings, handler);
+    }
+
+    private HandlerEndpoint subscriptionEndpoint(Subscribe annotation, Method method, HandlerMethod handler) {
+        String topic = requireText(annotation.topic(), method, "@Subscribe(topic)");
+        String group = requireText(annotation.group(), method, "@Subscribe(group)");
+        String queue = Topology.subscriptionQueueName(topic, group);
+        ConsumerSettings settings = settings(queue, method, annotation.concurrency(), annotation.prefetch(), annotation.queueType());
+        return new HandlerEndpoint(queue, queue, topic, group, settings, handler);
+    }
+
+    private ConsumerSettings settings(String name, Method method, int concurrency, int prefetch,
+            dev.warren.annotation.QueueType queueType) {
+        try {
+            return customizer.customize(name, defaults.overriddenBy(concurrency, prefetch, queueType));
+        } catch (WarrenException e) {
+            throw invalid(method, "has invalid settings: " + e.getMessage());
+        }
+    }
+
+    private static HandlerMethod bind(Object bean, Method method) {
+        if (Modifier.isStatic(method.getModifiers())) {
+            throw invalid(method, "is static; make it an instance method of the handler bean");
+        }
+        Class<?> returnType = method.getReturnType();
+        if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
+            throw invalid(method, "returns " + returnType.getSimpleName()
+                    + "; Warren acknowledges when the method returns, so do the work before returning and return void");
+        }
+        Class<?>[] parameters = method.getParameterTypes();
+        int payloadIndex = -1;
+        int contextIndex = -1;
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] == MessageContext.class) {
+                if (contextIndex >= 0) {
+                    throw invalid(method, "takes MessageContext twice; declare it once");
+                }
+                contextIndex = i;
+            } else {
+                if (payloadIndex >= 0) {
+                    throw invalid(method, "takes two payload parameters (" + parameters[payloadIndex].getSimpleName() + " and "
+                            + parameters[i].getSimpleName() + "); a handler takes one payload and optionally a MessageContext");
+                }
+                payloadIndex = i;
+            }
+        }
+        if (payloadIndex < 0) {
+            throw invalid(method, "takes no payload parameter; declare the message type as a parameter, e.g. process(VideoJob job)");
+        }
+        if (parameters[payloadIndex] == Object.class) {
+            throw invalid(method, "takes its payload as Object; declare the concrete type, since Warren never reads a type from message headers");
+        }
+        return new HandlerMethod(bean, method, payloadIndex, contextIndex);
+    }
+
+    private String requireText(String value, Method method, String attribute) {
+        String resolved = nameResolver.apply(value);
+        if (resolved == null || resolved.isBlank()) {
+            throw invalid(method, "has a blank " + attribute + (value.equals(resolved) ? "" : " ('" + value + "' resolved to '" + resolved + "')")
+                    + "; name it");
+        }
+        return resolved;
+    }
+
+    private static WarrenException invalid(Method method, String problem) {
+        return new WarrenException("Handler " + method.getDeclaringClass().getName() + "." + method.getName() + " " + problem);
+    }
+}

@@ -1,0 +1,5 @@
+/** Warren's implementation. Not API: anything here may change without notice. */
+@NullMarked
+package dev.warren.internal.handler;
+
+import org.jspecify.annotations.NullMarked;

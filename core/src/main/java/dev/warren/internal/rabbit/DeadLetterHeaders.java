@@ -1,0 +1,82 @@
+package dev.warren.internal.rabbit;
+
+import dev.warren.internal.pipeline.InboundMessage;
+import dev.warren.internal.pipeline.Outcome;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The headers a dead-lettered copy gains. The names of the reason headers are those of Spring
+ * AMQP's {@code RepublishMessageRecoverer}, so tooling built for it reads Warren's dead letters.
+ */
+public final class DeadLetterHeaders {
+
+    public static final String EXCEPTION_MESSAGE = "x-exception-message";
+    public static final String EXCEPTION_STACKTRACE = "x-exception-stacktrace";
+    public static final String ORIGINAL_EXCHANGE = "x-original-exchange";
+    public static final String ORIGINAL_ROUTING_KEY = "x-original-routingKey";
+    public static final String ORIGINAL_QUEUE = "x-original-queue";
+    public static final String ATTEMPTS = InboundMessage.ATTEMPTS_HEADER;
+
+    /** Room left in the header frame for the AMQP properties other than headers. */
+    private static final int FRAME_HEADROOM = 20_000;
+
+    /** The frame size RabbitMQ negotiates by default, when the connection reports none. */
+    private static final int DEFAULT_FRAME_MAX = 131_072;
+
+    /** Keeps a dead letter readable when the reason is a huge message. */
+    private static final int MAX_MESSAGE_BYTES = 8_192;
+
+    private DeadLetterHeaders() {
+    }
+
+    /**
+     * The original headers plus the reason, the origin and the attempts. The stack trace is cut so
+     * that the whole header frame fits in {@code frameMax}.
+     */
+    static Map<String, Object> of(Map<String, Object> original, Outcome.DeadLetter deadLetter, String queue,
+            @Nullable String exchange, @Nullable String routingKey, int frameMax) {
+        Map<String, Object> headers = new LinkedHashMap<>(original);
+        headers.put(EXCEPTION_MESSAGE, truncate(deadLetter.reason(), MAX_MESSAGE_BYTES));
+        headers.put(ORIGINAL_EXCHANGE, exchange == null ? "" : exchange);
+        headers.put(ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
+        headers.put(ORIGINAL_QUEUE, queue);
+        headers.put(ATTEMPTS, deadLetter.attempts());
+        int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
+        int budget = frame - FRAME_HEADROOM - estimateSize(headers);
+        headers.put(EXCEPTION_STACKTRACE, truncate(stackTrace(deadLetter.cause()), Math.max(budget, 0)));
+        return headers;
+    }
+
+    private static int estimateSize(Map<String, Object> headers) {
+        int size = 0;
+        for (Map.Entry<String, Object> entry : headers.entrySet()) {
+            size += entry.getKey().length() + 8;
+            size += String.valueOf(entry.getValue()).getBytes(StandardCharsets.UTF_8).length + 8;
+        }
+        return size;
+    }
+
+    static String stackTrace(Throwable cause) {
+        StringWriter writer = new StringWriter();
+        cause.printStackTrace(new PrintWriter(writer));
+        return writer.toString();
+    }
+
+    /** Cuts a string to at most {@code maxBytes} of UTF-8 without splitting a character. */
+    static String truncate(String value, int maxBytes) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return value;
+        }
+        int end = maxBytes;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+}

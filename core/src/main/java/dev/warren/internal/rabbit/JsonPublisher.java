@@ -1,0 +1,160 @@
+package dev.warren.internal.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import dev.warren.Warren;
+import dev.warren.WarrenException;
+import dev.warren.publish.PublishException;
+import dev.warren.publish.PublishException.Reason;
+import dev.warren.publish.PublishOptions;
+import dev.warren.publish.PublishReceipt;
+import dev.warren.topology.ExchangeSpec;
+import java.util.Date;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link Warren} on {@link PublisherChannels}: encodes JSON, sets the wire-contract properties and
+ * turns confirms and returns into receipts and {@link PublishException}s. Thread-safe.
+ */
+public final class JsonPublisher implements Warren {
+
+    private static final Logger log = LoggerFactory.getLogger(JsonPublisher.class);
+
+    private static final String DEFAULT_EXCHANGE = "";
+    private static final String JSON = "application/json";
+    private static final int PERSISTENT = 2;
+
+    private final PublisherChannels channels;
+    private final TopologyDeclarer declarer;
+    private final JsonMapper mapper;
+    private final long confirmTimeoutMillis;
+    private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
+    private final LongAdder unroutedEvents = new LongAdder();
+
+    public JsonPublisher(PublisherChannels channels, TopologyDeclarer declarer, JsonMapper mapper,
+            java.time.Duration confirmTimeout, Set<String> knownTopics) {
+        this.channels = channels;
+        this.declarer = declarer;
+        this.mapper = mapper;
+        this.confirmTimeoutMillis = confirmTimeout.toMillis();
+        this.declaredTopics.addAll(knownTopics);
+    }
+
+    /** How many published events reached no queue because no group subscribes yet. */
+    public long unroutedEvents() {
+        return unroutedEvents.sum();
+    }
+
+    @Override
+    public PublishReceipt send(String queue, Object payload, PublishOptions options) {
+        return await(sendAsync(queue, payload, options));
+    }
+
+    @Override
+    public CompletableFuture<PublishReceipt> sendAsync(String queue, Object payload, PublishOptions options) {
+        Objects.requireNonNull(queue, "queue");
+        Outgoing outgoing = encode(payload, options);
+        if (outgoing.failure != null) {
+            return CompletableFuture.failedFuture(outgoing.failure);
+        }
+        return channels.publish(DEFAULT_EXCHANGE, queue, outgoing.properties, outgoing.body).thenApply(confirmation -> {
+            if (!confirmation.routed()) {
+                throw new PublishException(Reason.UNROUTABLE, outgoing.messageId, "No queue named '" + queue
+                        + "' exists, so RabbitMQ dropped the message (" + confirmation.returnedReason()
+                        + "). Check the name, or start the application that declares @Consumer(queue = \"" + queue + "\")",
+                        null);
+            }
+            return new PublishReceipt(outgoing.messageId, true);
+        });
+    }
+
+    @Override
+    public PublishReceipt publish(String topic, Object event, PublishOptions options) {
+        return await(publishAsync(topic, event, options));
+    }
+
+    @Override
+    public CompletableFuture<PublishReceipt> publishAsync(String topic, Object event, PublishOptions options) {
+        Objects.requireNonNull(topic, "topic");
+        Outgoing outgoing = encode(event, options);
+        if (outgoing.failure != null) {
+            return CompletableFuture.failedFuture(outgoing.failure);
+        }
+        if (!declaredTopics.contains(topic)) {
+            try {
+                declarer.declareExchange(ExchangeSpec.topic(topic));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e instanceof WarrenException ? e
+                        : new PublishException(Reason.CONNECTION_LOST, outgoing.messageId,
+                                "Could not declare the exchange of topic '" + topic + "': " + e.getMessage(), e));
+            }
+            declaredTopics.add(topic);
+        }
+        String routingKey = options.routingKey() != null ? options.routingKey() : topic;
+        return channels.publish(topic, routingKey, outgoing.properties, outgoing.body).thenApply(confirmation -> {
+            if (confirmation.routed()) {
+                return new PublishReceipt(outgoing.messageId, true);
+            }
+            if (options.mandatory()) {
+                throw new PublishException(Reason.UNROUTABLE, outgoing.messageId, "No group subscribes to topic '" + topic
+                        + "' yet, and the publish was mandatory (" + confirmation.returnedReason() + ")", null);
+            }
+            unroutedEvents.increment();
+            log.debug("Event {} on topic {} reached no subscriber group", outgoing.messageId, topic);
+            return new PublishReceipt(outgoing.messageId, false);
+        });
+    }
+
+    private Outgoing encode(Object payload, PublishOptions options) {
+        Objects.requireNonNull(payload, "payload must not be null; send an empty object or record instead");
+        Objects.requireNonNull(options, "options");
+        String messageId = options.messageId() != null ? options.messageId() : UUID.randomUUID().toString();
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(JSON)
+                .deliveryMode(PERSISTENT)
+                .messageId(messageId)
+                .timestamp(new Date())
+                .headers(options.headers().isEmpty() ? null : options.headers())
+                .build();
+        try {
+            return new Outgoing(messageId, properties, mapper.writeValueAsBytes(payload), null);
+        } catch (JacksonException e) {
+            return new Outgoing(messageId, properties, new byte[0], new PublishException(Reason.ENCODING_FAILED, messageId,
+                    "Could not encode " + payload.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e));
+        }
+    }
+
+    private PublishReceipt await(CompletableFuture<PublishReceipt> future) {
+        try {
+            // The channels time the confirm out themselves; the margin covers a busy confirm thread.
+            return future.get(confirmTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarrenException("Interrupted while waiting for the broker's confirm; the message may or may not be enqueued", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new WarrenException("Publish failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new WarrenException("No confirm and no timeout from the publisher within " + (confirmTimeoutMillis + 5_000)
+                    + " ms; the message may or may not be enqueued", e);
+        }
+    }
+
+    private record Outgoing(String messageId, AMQP.BasicProperties properties, byte[] body,
+            @org.jspecify.annotations.Nullable PublishException failure) {
+    }
+}

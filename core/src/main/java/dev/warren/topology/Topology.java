@@ -1,0 +1,163 @@
+package dev.warren.topology;
+
+import dev.warren.WarrenException;
+import dev.warren.annotation.QueueType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything Warren declares on the broker for a set of handlers: exchanges first, then queues,
+ * then bindings. Declaring it twice changes nothing.
+ *
+ * <p>For {@code @Consumer(queue = "q")}: a queue {@code q} and its dead-letter queue {@code q.dlq}.
+ * For {@code @Subscribe(topic = "t", group = "g")}: a topic exchange {@code t}, a queue {@code t.g}
+ * bound to it with {@code #}, and {@code t.g.dlq}. Every dead-letter queue is bound to the shared
+ * direct exchange {@value #DEAD_LETTER_EXCHANGE} with its work queue's name as routing key.
+ *
+ * <pre>{@code
+ * Topology topology = Topology.builder()
+ *         .workQueue("video.process", QueueType.QUORUM)
+ *         .subscription("order.placed", "email", QueueType.QUORUM)
+ *         .build();
+ * }</pre>
+ *
+ * @param exchanges the exchanges, in declaration order
+ * @param queues the queues, in declaration order
+ * @param bindings the bindings, in declaration order
+ * @since 0.1
+ */
+public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, List<BindingSpec> bindings) {
+
+    /** The direct exchange through which every Warren queue dead-letters to its {@code .dlq}. */
+    public static final String DEAD_LETTER_EXCHANGE = "warren.dlx";
+
+    /** The binding key of a subscription queue: every event on the topic. */
+    public static final String ALL_EVENTS = "#";
+
+    /**
+     * Copies the lists.
+     */
+    public Topology {
+        exchanges = List.copyOf(exchanges);
+        queues = List.copyOf(queues);
+        bindings = List.copyOf(bindings);
+    }
+
+    /**
+     * Starts an empty topology.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The name of the queue of a subscriber group.
+     *
+     * @param topic the topic
+     * @param group the group
+     * @return {@code <topic>.<group>}
+     */
+    public static String subscriptionQueueName(String topic, String group) {
+        return topic + "." + group;
+    }
+
+    /**
+     * Finds a queue by name.
+     *
+     * @param name the queue name
+     * @return the queue, or {@code null} when this topology has none of that name
+     */
+    public @Nullable QueueSpec queue(String name) {
+        return queues.stream().filter(q -> q.name().equals(name)).findFirst().orElse(null);
+    }
+
+    static String requireName(@Nullable String name, String what) {
+        if (name == null || name.isBlank()) {
+            throw new WarrenException(what + " name must not be blank but was '" + name + "'");
+        }
+        if (name.length() > 255) {
+            throw new WarrenException(what + " name must be at most 255 characters (an AMQP short string) but '" + name
+                    + "' has " + name.length());
+        }
+        return name;
+    }
+
+    /** Builds a {@link Topology}; rejects two different declarations of one name. Not thread-safe. */
+    public static final class Builder {
+
+        private final Map<String, ExchangeSpec> exchanges = new LinkedHashMap<>();
+        private final Map<String, QueueSpec> queues = new LinkedHashMap<>();
+        private final List<BindingSpec> bindings = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a point-to-point work queue and its dead-letter queue.
+         *
+         * @param queue the queue name
+         * @param type quorum or classic
+         * @return this builder
+         */
+        public Builder workQueue(String queue, QueueType type) {
+            ensureDeadLetterExchange();
+            addQueue(QueueSpec.workQueue(queue, type));
+            addQueue(QueueSpec.deadLetterQueue(queue, type));
+            bindings.add(new BindingSpec(DEAD_LETTER_EXCHANGE, QueueSpec.deadLetterQueueName(queue), queue));
+            return this;
+        }
+
+        /**
+         * Adds a topic's exchange and a group's queue bound to it, with its dead-letter queue.
+         *
+         * @param topic the topic
+         * @param group the subscriber group
+         * @param type quorum or classic
+         * @return this builder
+         */
+        public Builder subscription(String topic, String group, QueueType type) {
+            requireName(group, "group");
+            addExchange(ExchangeSpec.topic(topic));
+            String queue = subscriptionQueueName(topic, group);
+            workQueue(queue, type);
+            bindings.add(new BindingSpec(topic, queue, ALL_EVENTS));
+            return this;
+        }
+
+        /**
+         * Builds the topology.
+         *
+         * @return the immutable topology
+         */
+        public Topology build() {
+            return new Topology(List.copyOf(exchanges.values()), List.copyOf(queues.values()),
+                    bindings.stream().distinct().toList());
+        }
+
+        private void ensureDeadLetterExchange() {
+            addExchange(new ExchangeSpec(DEAD_LETTER_EXCHANGE, "direct"));
+        }
+
+        private void addExchange(ExchangeSpec exchange) {
+            ExchangeSpec existing = exchanges.putIfAbsent(exchange.name(), exchange);
+            if (existing != null && !existing.equals(exchange)) {
+                throw new WarrenException("exchange " + exchange.name() + " is declared twice, as " + existing.type()
+                        + " and as " + exchange.type() + "; a topic name must not clash with another exchange");
+            }
+        }
+
+        private void addQueue(QueueSpec queue) {
+            QueueSpec existing = queues.putIfAbsent(queue.name(), queue);
+            if (existing != null && !Objects.equals(existing, queue)) {
+                throw new WarrenException("queue " + queue.name() + " is declared twice with different settings: "
+                        + existing.arguments() + " and " + queue.arguments() + "; give both handlers the same queue type");
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.warren;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warren.publish.PublishException;
+import dev.warren.publish.PublishReceipt;
+import dev.warren.test.RabbitBroker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+class PublisherIT {
+
+    record Ping(int n) {
+    }
+
+    final BrokerFixture broker = new BrokerFixture(Map.of());
+    final WarrenEngine engine = broker.engine().build();
+
+    @AfterEach
+    void close() {
+        engine.close();
+        broker.close();
+    }
+
+    @Test
+    void sendToAMissingQueueIsAnErrorTheCallerSees() {
+        String missing = RabbitBroker.uniqueName("it.no.such.queue");
+
+        assertThatThrownBy(() -> engine.warren().send(missing, new Ping(1)))
+                .isInstanceOfSatisfying(PublishException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PublishException.Reason.UNROUTABLE);
+                    assertThat(e.getMessage()).contains("No queue named '" + missing + "'");
+                });
+        CompletableFuture<PublishReceipt> async = engine.warren().sendAsync(missing, new Ping(2));
+        assertThatThrownBy(async::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(PublishException.class);
+    }
+
+    @Test
+    void brokerNackIsAnErrorTheCallerSees() {
+        // A queue that refuses new messages once it holds one: the broker nacks the second publish.
+        String full = RabbitBroker.uniqueName("it.full");
+        broker.cleanup.queue(full);
+        Queue queue = QueueBuilder.nonDurable(full).maxLength(1).overflow(QueueBuilder.Overflow.rejectPublish).build();
+        new RabbitAdmin(broker.connectionFactory).declareQueue(queue);
+
+        engine.warren().send(full, new Ping(1));
+        assertThatThrownBy(() -> engine.warren().send(full, new Ping(2)))
+                .isInstanceOfSatisfying(PublishException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.NACKED));
+    }
+
+    @Test
+    void manyAsyncSendsAreAllConfirmed() throws Exception {
+        String target = RabbitBroker.uniqueName("it.many");
+        broker.cleanup.queue(target);
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.nonDurable(target).build());
+
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            futures.add(engine.warren().sendAsync(target, new Ping(i)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+
+        assertThat(futures).allSatisfy(f -> assertThat(f.get().routed()).isTrue());
+        assertThat(new RabbitAdmin(broker.connectionFactory).getQueueInfo(target).getMessageCount()).isEqualTo(2_000);
+    }
+}

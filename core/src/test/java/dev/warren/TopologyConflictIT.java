@@ -1,0 +1,62 @@
+package dev.warren;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warren.annotation.Consumer;
+import dev.warren.test.RabbitBroker;
+import dev.warren.topology.TopologyConflictException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+class TopologyConflictIT {
+
+    record Job(String id) {
+    }
+
+    static final class Worker {
+        @Consumer(queue = "${queue}")
+        void process(Job job) {
+        }
+    }
+
+    final String queue = RabbitBroker.uniqueName("it.conflict");
+    final BrokerFixture broker = new BrokerFixture(Map.of("queue", queue));
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    @Test
+    void preExistingClassicQueueGivesAClearStartUpError() {
+        broker.cleanup.workQueue(queue);
+        // Everything as Warren would declare it, except the queue type.
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.durable(queue)
+                .deadLetterExchange("warren.dlx").deadLetterRoutingKey(queue).build());
+
+        assertThatThrownBy(() -> broker.start(new Worker()))
+                .isInstanceOfSatisfying(TopologyConflictException.class, e -> {
+                    assertThat(e.objectName()).isEqualTo(queue);
+                    assertThat(e.argument()).isEqualTo("x-queue-type");
+                    assertThat(e.getMessage())
+                            .contains("queue '" + queue + "'", "'x-queue-type'", "quorum", "rabbitmqctl delete_queue", "queue-type")
+                            .doesNotStartWith("PRECONDITION_FAILED");
+                });
+    }
+
+    @Test
+    void preExistingQueueWithOtherDurabilityIsNamedToo() {
+        broker.cleanup.workQueue(queue);
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.nonDurable(queue).autoDelete().build());
+
+        assertThatThrownBy(() -> broker.start(new Worker()))
+                .isInstanceOfSatisfying(TopologyConflictException.class, e -> {
+                    assertThat(e.objectName()).isEqualTo(queue);
+                    assertThat(e.getMessage()).contains(queue, e.argument());
+                });
+    }
+}
