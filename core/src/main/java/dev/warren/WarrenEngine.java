@@ -55,33 +55,29 @@ public final class WarrenEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarrenEngine.class);
 
     private final ConnectionFactory connectionFactory;
-    private final Topology topology;
+    private final HandlerScanner scanner;
+    private final JsonMapper jsonMapper;
+    private final PublisherSettings publisherSettings;
     private final TopologyDeclarer declarer;
     private final PublisherChannels publisherChannels;
     private final JsonPublisher publisher;
-    private final List<RabbitConsumer> consumers;
+    private final List<HandlerEndpoint> endpoints = new ArrayList<>();
+    private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final ConnectionListener redeclareOnConnect;
+    private volatile Topology topology = Topology.builder().build();
     private volatile boolean running;
 
     private WarrenEngine(Builder builder) {
         this.connectionFactory = builder.connectionFactory;
-        HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
-        List<HandlerEndpoint> endpoints = new ArrayList<>();
-        for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
-            endpoints.addAll(scanner.scan(handler.getKey(), handler.getValue()));
-        }
-        requireOneHandlerPerQueue(endpoints);
-        this.topology = topologyOf(endpoints);
+        this.scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
+        this.jsonMapper = builder.jsonMapper;
+        this.publisherSettings = builder.publisherSettings;
         this.declarer = new TopologyDeclarer(connectionFactory);
-        this.publisherChannels = new PublisherChannels(connectionFactory, builder.publisherSettings);
-        Set<String> topics = topology.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet());
-        this.publisher = new JsonPublisher(publisherChannels, declarer, builder.jsonMapper,
-                builder.publisherSettings.confirmTimeout(), topics);
-        this.consumers = endpoints.stream()
-                .map(endpoint -> new RabbitConsumer(connectionFactory,
-                        new HandlerPipeline(endpoint, new PayloadDecoder(builder.jsonMapper, endpoint.method().payloadType())),
-                        publisherChannels, builder.publisherSettings.confirmTimeout()))
-                .toList();
+        this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
+        this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout());
+        for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
+            register(handler.getKey(), handler.getValue());
+        }
         this.redeclareOnConnect = new ConnectionListener() {
             @Override
             public void onCreate(Connection connection) {
@@ -103,6 +99,30 @@ public final class WarrenEngine implements AutoCloseable {
     }
 
     /**
+     * Adds an object whose {@code @Consumer} and {@code @Subscribe} methods become handlers. Its
+     * methods are checked at once; its consumers start with {@link #start()}.
+     *
+     * @param bean the object whose methods are invoked
+     * @param annotatedType the class that declares the annotated methods (the user class behind a proxy)
+     * @return the consumer names of the handlers found, empty when the class has none
+     * @throws WarrenException when a handler's signature or settings are invalid, a queue would get
+     *     two handlers, or the engine is already running
+     */
+    public synchronized List<String> register(Object bean, Class<?> annotatedType) {
+        if (running) {
+            throw new WarrenException("Cannot add handlers of " + annotatedType.getName() + " to a running engine; register them before start()");
+        }
+        List<HandlerEndpoint> found = scanner.scan(bean, annotatedType);
+        List<HandlerEndpoint> all = new ArrayList<>(endpoints);
+        all.addAll(found);
+        requireOneHandlerPerQueue(all);
+        Topology merged = topologyOf(all);
+        endpoints.addAll(found);
+        topology = merged;
+        return found.stream().map(HandlerEndpoint::consumerName).toList();
+    }
+
+    /**
      * Declares the topology and starts every consumer. Does nothing when already running.
      *
      * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
@@ -112,7 +132,14 @@ public final class WarrenEngine implements AutoCloseable {
         if (running) {
             return;
         }
-        declarer.declare(topology);
+        Topology current = topology;
+        declarer.declare(current);
+        publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
+        consumers.clear();
+        for (HandlerEndpoint endpoint : endpoints) {
+            HandlerPipeline pipeline = new HandlerPipeline(endpoint, new PayloadDecoder(jsonMapper, endpoint.method().payloadType()));
+            consumers.add(new RabbitConsumer(connectionFactory, pipeline, publisherChannels, publisherSettings.confirmTimeout()));
+        }
         running = true;
         connectionFactory.addConnectionListener(redeclareOnConnect);
         consumers.forEach(RabbitConsumer::start);
@@ -127,7 +154,9 @@ public final class WarrenEngine implements AutoCloseable {
      * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
      */
     public void declareTopology() {
-        declarer.declare(topology);
+        Topology current = topology;
+        declarer.declare(current);
+        publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
     }
 
     /** Stops the consumers, letting messages in progress finish. The publisher keeps working. */
@@ -162,7 +191,7 @@ public final class WarrenEngine implements AutoCloseable {
     /**
      * What this engine declares on the broker.
      *
-     * @return the topology of its handlers
+     * @return the topology of the handlers registered so far
      */
     public Topology topology() {
         return topology;

@@ -43,12 +43,16 @@ public final class JsonPublisher implements Warren {
     private final LongAdder unroutedEvents = new LongAdder();
 
     public JsonPublisher(PublisherChannels channels, TopologyDeclarer declarer, JsonMapper mapper,
-            java.time.Duration confirmTimeout, Set<String> knownTopics) {
+            java.time.Duration confirmTimeout) {
         this.channels = channels;
         this.declarer = declarer;
         this.mapper = mapper;
         this.confirmTimeoutMillis = confirmTimeout.toMillis();
-        this.declaredTopics.addAll(knownTopics);
+    }
+
+    /** Records topics whose exchanges were declared with the topology, so publishing skips declaring them. */
+    public void knownTopics(Set<String> topics) {
+        declaredTopics.addAll(topics);
     }
 
     /** How many published events reached no queue because no group subscribes yet. */

@@ -1,0 +1,157 @@
+package dev.warren.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.MessageContext;
+import dev.warren.Warren;
+import dev.warren.WarrenEngine;
+import dev.warren.annotation.Consumer;
+import dev.warren.annotation.Subscribe;
+import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
+import dev.warren.test.RabbitBroker;
+import dev.warren.test.RabbitCleanup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class WarrenAutoConfigurationIT {
+
+    record VideoJob(String videoId) {
+    }
+
+    record OrderPlaced(String orderId) {
+    }
+
+    static class Handlers {
+        final List<VideoJob> jobs = new CopyOnWriteArrayList<>();
+        final List<String> confirmations = new CopyOnWriteArrayList<>();
+
+        @Consumer(queue = "${test.queue}")
+        void process(VideoJob job) {
+            jobs.add(job);
+        }
+
+        @Subscribe(topic = "${test.topic}", group = "email")
+        void confirm(OrderPlaced event, MessageContext context) {
+            confirmations.add(event.orderId() + "@" + context.queue());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class HandlerConfiguration {
+        @Bean
+        Handlers handlers() {
+            return new Handlers();
+        }
+    }
+
+    final String queue = RabbitBroker.uniqueName("it.boot.video");
+    final String topic = RabbitBroker.uniqueName("it.boot.order");
+    final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
+    final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).workQueue(topic + ".email").exchange(topic);
+
+    final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
+                    WarrenAutoConfiguration.class))
+            .withUserConfiguration(HandlerConfiguration.class)
+            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
+                    "test.queue=" + queue, "test.topic=" + topic);
+
+    @AfterEach
+    void cleanUp() {
+        cleanup.close();
+        admin.destroy();
+    }
+
+    @Test
+    void annotatedBeansConsumeAndTheInjectedPublisherSends() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(Warren.class).hasSingleBean(WarrenEngine.class);
+            Handlers handlers = context.getBean(Handlers.class);
+            Warren warren = context.getBean(Warren.class);
+
+            warren.send(queue, new VideoJob("v-1"));
+            warren.publish(topic, new OrderPlaced("o-1"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> handlers.jobs.size() == 1 && handlers.confirmations.size() == 1);
+            assertThat(handlers.jobs).containsExactly(new VideoJob("v-1"));
+            assertThat(handlers.confirmations).containsExactly("o-1@" + topic + ".email");
+        });
+    }
+
+    @Test
+    void propertiesOverrideTheAnnotationAndDefaults() {
+        runner.withPropertyValues("warren.consumers.[" + queue + "].concurrency=3", "warren.consumer-defaults.prefetch=7")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RabbitAdmin rabbitAdmin = new RabbitAdmin(admin);
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> rabbitAdmin.getQueueInfo(queue).getConsumerCount() == 3);
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> rabbitAdmin.getQueueInfo(topic + ".email").getConsumerCount() == 1);
+                });
+    }
+
+    @Test
+    void anInvalidPropertyFailsStartUpNamingIt() {
+        runner.withPropertyValues("warren.consumer-defaults.prefetch=0").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("warren.consumer-defaults.prefetch must be >= 1 but was 0");
+        });
+    }
+
+    @Test
+    void aConsumerEntryThatMatchesNoHandlerFailsStartUp() {
+        runner.withPropertyValues("warren.consumers.[vidoe.process].concurrency=2").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("[vidoe.process]", "match no handler", queue);
+        });
+    }
+
+    @Test
+    void aConflictingQueueFailsStartUpWithTheFix() {
+        new RabbitAdmin(admin).declareQueue(QueueBuilder.durable(queue).deadLetterExchange("warren.dlx")
+                .deadLetterRoutingKey(queue).build());
+
+        runner.run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("queue '" + queue + "'", "x-queue-type", "rabbitmqctl delete_queue");
+            assertThat(analysis.getAction()).contains(queue);
+        });
+    }
+
+    @Test
+    void disabledWarrenConfiguresNothing() {
+        runner.withPropertyValues("warren.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(WarrenEngine.class).doesNotHaveBean(Warren.class);
+        });
+    }
+
+    @Test
+    void configurationMetadataDescribesTheProperties() throws Exception {
+        var resource = getClass().getClassLoader().getResource("META-INF/spring-configuration-metadata.json");
+        assertThat(resource).isNotNull();
+        String metadata = new String(resource.openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(metadata).contains("\"warren.publisher.confirm-timeout\"", "\"warren.consumer-defaults.prefetch\"",
+                "\"warren.consumers\"", "How long a publish waits for the broker's confirm");
+    }
+}
