@@ -72,12 +72,13 @@ public final class WarrenEngine implements AutoCloseable {
         this.scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
         this.jsonMapper = builder.jsonMapper;
         this.publisherSettings = builder.publisherSettings;
-        this.declarer = new TopologyDeclarer(connectionFactory);
-        this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
-        this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout());
+        // Handlers first: a bad one fails the build before the publisher starts its thread.
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
         }
+        this.declarer = new TopologyDeclarer(connectionFactory);
+        this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
+        this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout());
         this.redeclareOnConnect = new ConnectionListener() {
             @Override
             public void onCreate(Connection connection) {

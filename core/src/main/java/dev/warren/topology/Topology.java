@@ -81,9 +81,10 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
         if (name == null || name.isBlank()) {
             throw new WarrenException(what + " name must not be blank but was '" + name + "'");
         }
-        if (name.length() > 255) {
-            throw new WarrenException(what + " name must be at most 255 characters (an AMQP short string) but '" + name
-                    + "' has " + name.length());
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > 255) {
+            throw new WarrenException(what + " name must be at most 255 bytes of UTF-8 (an AMQP short string) but '" + name
+                    + "' has " + bytes);
         }
         return name;
     }

@@ -45,6 +45,10 @@ public final class HandlerScanner {
             Method[] methods = c.getDeclaredMethods();
             Arrays.sort(methods, Comparator.comparing(Method::getName));
             for (Method method : methods) {
+                if (method.isBridge() || method.isSynthetic()) {
+                    // javac copies annotations onto the bridge of a generic interface method; the real method follows.
+                    continue;
+                }
                 Consumer consumer = method.getAnnotation(Consumer.class);
                 Subscribe subscribe = method.getAnnotation(Subscribe.class);
                 if (consumer == null && subscribe == null) {

@@ -41,14 +41,17 @@ public final class DeadLetterHeaders {
     static Map<String, Object> of(Map<String, Object> original, Outcome.DeadLetter deadLetter, String queue,
             @Nullable String exchange, @Nullable String routingKey, int frameMax) {
         Map<String, Object> headers = new LinkedHashMap<>(original);
-        headers.put(EXCEPTION_MESSAGE, truncate(deadLetter.reason(), MAX_MESSAGE_BYTES));
         headers.put(ORIGINAL_EXCHANGE, exchange == null ? "" : exchange);
         headers.put(ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
         headers.put(ORIGINAL_QUEUE, queue);
         headers.put(ATTEMPTS, deadLetter.attempts());
         int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
-        int budget = frame - FRAME_HEADROOM - estimateSize(headers);
-        headers.put(EXCEPTION_STACKTRACE, truncate(stackTrace(deadLetter.cause()), Math.max(budget, 0)));
+        // The reason comes first; the stack trace gets what room is left.
+        int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);
+        String message = truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
+        headers.put(EXCEPTION_MESSAGE, message);
+        budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - EXCEPTION_MESSAGE.length() - 16, 0);
+        headers.put(EXCEPTION_STACKTRACE, truncate(stackTrace(deadLetter.cause()), budget));
         return headers;
     }
 
