@@ -74,6 +74,22 @@ class PublishSubscribeIT {
     }
 
     @Test
+    void aTopicExchangeDeletedWhileRunningIsDeclaredAgain() {
+        String lonelyTopic = RabbitBroker.uniqueName("it.deleted.topic");
+        broker.cleanup.exchange(lonelyTopic);
+        WarrenEngine engine = broker.engine().build();
+        engine.warren().publish(lonelyTopic, new OrderPlaced("o-1"));
+        new org.springframework.amqp.rabbit.core.RabbitAdmin(broker.connectionFactory).deleteExchange(lonelyTopic);
+
+        // The first publish after the deletion fails (the channel closes with NOT_FOUND), the next succeeds.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.warren().publish(lonelyTopic, new OrderPlaced("o-2")))
+                .isInstanceOfSatisfying(PublishException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.CONNECTION_LOST));
+        assertThat(engine.warren().publish(lonelyTopic, new OrderPlaced("o-3")).messageId()).isNotBlank();
+        engine.close();
+    }
+
+    @Test
     void eventWithoutSubscribersIsNotAnErrorUnlessMandatory() {
         String lonelyTopic = RabbitBroker.uniqueName("it.nobody.listens");
         broker.cleanup.exchange(lonelyTopic);

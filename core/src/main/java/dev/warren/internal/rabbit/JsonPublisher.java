@@ -106,7 +106,12 @@ public final class JsonPublisher implements Warren {
             declaredTopics.add(topic);
         }
         String routingKey = options.routingKey() != null ? options.routingKey() : topic;
-        return channels.publish(topic, routingKey, outgoing.properties, outgoing.body).thenApply(confirmation -> {
+        return channels.publish(topic, routingKey, outgoing.properties, outgoing.body).whenComplete((confirmation, failure) -> {
+            if (failure != null && String.valueOf(failure.getCause()).contains("NOT_FOUND")) {
+                // Someone deleted the exchange while we ran: declare it again on the next publish.
+                declaredTopics.remove(topic);
+            }
+        }).thenApply(confirmation -> {
             if (confirmation.routed()) {
                 return new PublishReceipt(outgoing.messageId, true);
             }
