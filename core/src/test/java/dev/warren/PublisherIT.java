@@ -59,6 +59,29 @@ class PublisherIT {
     }
 
     @Test
+    void returnsAreMatchedToTheirOwnMessagesWhenRoutedAndUnroutedInterleave() throws Exception {
+        String target = RabbitBroker.uniqueName("it.routed");
+        String missing = RabbitBroker.uniqueName("it.missing");
+        broker.cleanup.queue(target);
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.nonDurable(target).build());
+
+        List<CompletableFuture<PublishReceipt>> routed = new ArrayList<>();
+        List<CompletableFuture<PublishReceipt>> unrouted = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            routed.add(engine.warren().sendAsync(target, new Ping(i)));
+            unrouted.add(engine.warren().sendAsync(missing, new Ping(i)));
+        }
+
+        for (CompletableFuture<PublishReceipt> future : routed) {
+            assertThat(future.get().routed()).isTrue();
+        }
+        for (CompletableFuture<PublishReceipt> future : unrouted) {
+            assertThatThrownBy(future::get).hasCauseInstanceOf(PublishException.class);
+        }
+        assertThat(new RabbitAdmin(broker.connectionFactory).getQueueInfo(target).getMessageCount()).isEqualTo(200);
+    }
+
+    @Test
     void manyAsyncSendsAreAllConfirmed() throws Exception {
         String target = RabbitBroker.uniqueName("it.many");
         broker.cleanup.queue(target);

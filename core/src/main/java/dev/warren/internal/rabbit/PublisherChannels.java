@@ -43,7 +43,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * <p>Threads: {@link #publish} is called from any thread; a lane's lock makes the sequence number
  * and the publish one step, as amqp-client requires per channel. Confirms and returns arrive on
  * the broker I/O thread, which only records them; futures complete on the single
- * {@code warren-publisher-confirms} thread, so callers' callbacks never run on an I/O thread.
+ * {@code warren-publisher-confirms} thread, so callers' callbacks never run on an I/O thread. A
+ * callback that blocks delays every other caller's confirms: do slow work with {@code thenApplyAsync}.
  */
 public final class PublisherChannels implements AutoCloseable {
 
@@ -170,6 +171,8 @@ public final class PublisherChannels implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
         private volatile @Nullable Channel channel;
+        /** Sequence number of the last returned message; written and read only on the channel's I/O thread. */
+        private volatile long lastReturned;
 
         Lane(int index) {
             this.index = index;
@@ -219,6 +222,7 @@ public final class PublisherChannels implements AutoCloseable {
             fresh.addConfirmListener(this);
             fresh.addReturnListener(this);
             fresh.addShutdownListener(this);
+            lastReturned = 0;
             channel = fresh;
             log.debug("Publisher lane {} opened channel {}", index, fresh.getChannelNumber());
             return fresh;
@@ -243,12 +247,15 @@ public final class PublisherChannels implements AutoCloseable {
         @Override
         public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
                 AMQP.BasicProperties properties, byte[] body) {
-            // RabbitMQ sends basic.return before the basic.ack of the same message, so the entry is still pending.
+            // RabbitMQ sends basic.return before the basic.ack of the same message, so the entry is still
+            // pending, and returns come in publish order: the owner is the first match after the last return.
             String messageId = Objects.requireNonNullElse(properties.getMessageId(), "");
-            for (Pending entry : pending.values()) {
-                if (entry.returnedReason == null && entry.messageId.equals(messageId)) {
-                    entry.returnedReason = replyCode + " " + replyText + " (exchange '" + exchange + "', routing key '"
+            for (Map.Entry<Long, Pending> entry : pending.tailMap(lastReturned, false).entrySet()) {
+                Pending candidate = entry.getValue();
+                if (candidate.returnedReason == null && candidate.messageId.equals(messageId)) {
+                    candidate.returnedReason = replyCode + " " + replyText + " (exchange '" + exchange + "', routing key '"
                             + routingKey + "')";
+                    lastReturned = entry.getKey();
                     return;
                 }
             }
@@ -295,12 +302,11 @@ public final class PublisherChannels implements AutoCloseable {
                 Pending entry = pending.remove(deliveryTag);
                 return entry == null ? List.of() : List.of(entry);
             }
-            ConcurrentNavigableMap<Long, Pending> head = pending.headMap(deliveryTag, true);
-            List<Pending> settled = new ArrayList<>(head.size());
-            for (Long tag : head.keySet()) {
-                Pending entry = pending.remove(tag);
-                if (entry != null) {
-                    settled.add(entry);
+            List<Pending> settled = new ArrayList<>();
+            for (Map.Entry<Long, Pending> first = pending.firstEntry(); first != null && first.getKey() <= deliveryTag;
+                    first = pending.firstEntry()) {
+                if (pending.remove(first.getKey()) != null) {
+                    settled.add(first.getValue());
                 }
             }
             return settled;
