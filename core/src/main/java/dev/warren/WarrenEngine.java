@@ -4,13 +4,19 @@ import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
+import dev.warren.consumer.ConsumerStats;
+import dev.warren.idempotency.IdempotencyStore;
+import dev.warren.idempotency.InMemoryIdempotencyStore;
+import dev.warren.internal.pipeline.BeanValidation;
 import dev.warren.internal.pipeline.HandlerPipeline;
-import dev.warren.internal.pipeline.PayloadDecoder;
+import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.internal.rabbit.JsonPublisher;
 import dev.warren.internal.rabbit.PublisherChannels;
 import dev.warren.internal.rabbit.RabbitConsumer;
 import dev.warren.internal.rabbit.TopologyDeclarer;
+import dev.warren.annotation.Delivery;
 import dev.warren.publish.PublisherSettings;
+import dev.warren.retry.RetryPolicy;
 import dev.warren.topology.ExchangeSpec;
 import dev.warren.topology.Topology;
 import dev.warren.topology.TopologyConflictException;
@@ -54,6 +60,9 @@ public final class WarrenEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WarrenEngine.class);
 
+    /** Keys the default in-memory idempotency store remembers: about 20 MB. */
+    private static final int DEFAULT_IN_MEMORY_KEYS = 100_000;
+
     private final ConnectionFactory connectionFactory;
     private final HandlerScanner scanner;
     private final JsonMapper jsonMapper;
@@ -63,6 +72,8 @@ public final class WarrenEngine implements AutoCloseable {
     private final JsonPublisher publisher;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
+    private final IdempotencyStore idempotencyStore;
+    private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
     private volatile Topology topology = Topology.builder().build();
     private volatile boolean running;
@@ -72,6 +83,9 @@ public final class WarrenEngine implements AutoCloseable {
         this.scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
         this.jsonMapper = builder.jsonMapper;
         this.publisherSettings = builder.publisherSettings;
+        this.idempotencyStore = builder.idempotencyStore != null ? builder.idempotencyStore
+                : new InMemoryIdempotencyStore(DEFAULT_IN_MEMORY_KEYS, java.time.Clock.systemUTC());
+        this.validator = builder.validator;
         // Handlers first: a bad one fails the build before the publisher starts its thread.
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
@@ -138,7 +152,11 @@ public final class WarrenEngine implements AutoCloseable {
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
         consumers.clear();
         for (HandlerEndpoint endpoint : endpoints) {
-            HandlerPipeline pipeline = new HandlerPipeline(endpoint, new PayloadDecoder(jsonMapper, endpoint.method().payloadType()));
+            PayloadValidator validator = endpoint.method().validatesPayload()
+                    ? BeanValidation.of(this.validator, endpoint.method().describe())
+                    : PayloadValidator.NONE;
+            HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStore,
+                    java.util.concurrent.ThreadLocalRandom.current());
             consumers.add(new RabbitConsumer(connectionFactory, pipeline, publisherChannels, publisherSettings.confirmTimeout()));
         }
         running = true;
@@ -229,13 +247,35 @@ public final class WarrenEngine implements AutoCloseable {
     private static Topology topologyOf(List<HandlerEndpoint> endpoints) {
         Topology.Builder builder = Topology.builder();
         for (HandlerEndpoint endpoint : endpoints) {
+            ConsumerSettings settings = endpoint.settings();
+            // At-most-once never retries, so it needs no delay queues.
+            RetryPolicy retry = settings.delivery() == Delivery.AT_MOST_ONCE
+                    ? settings.retry().toBuilder().maxAttempts(1).build()
+                    : settings.retry();
             if (endpoint.topic() != null && endpoint.group() != null) {
-                builder.subscription(endpoint.topic(), endpoint.group(), endpoint.settings().queueType());
+                builder.subscription(endpoint.topic(), endpoint.group(), settings.queueType(), retry);
             } else {
-                builder.workQueue(endpoint.queue(), endpoint.settings().queueType());
+                builder.workQueue(endpoint.queue(), settings.queueType(), retry);
+            }
+            if (settings.idempotency().enabled() && retry.maxAttempts() == 1) {
+                // A copy whose key another consumer holds waits one backoff step before it comes back.
+                builder.delayQueues(endpoint.queue(), settings.queueType(), List.of(retry.delayAfter(1)));
             }
         }
         return builder.build();
+    }
+
+    /**
+     * What each handler's consumer has done since {@link #start()}.
+     *
+     * @return consumer name to a snapshot of its counters; empty before start
+     */
+    public synchronized Map<String, ConsumerStats> consumerStats() {
+        Map<String, ConsumerStats> stats = new java.util.LinkedHashMap<>();
+        for (RabbitConsumer consumer : consumers) {
+            stats.put(consumer.pipeline().endpoint().consumerName(), consumer.pipeline().stats().snapshot());
+        }
+        return stats;
     }
 
     /**
@@ -257,6 +297,8 @@ public final class WarrenEngine implements AutoCloseable {
         private ConsumerCustomizer consumerCustomizer = ConsumerCustomizer.NONE;
         private PublisherSettings publisherSettings = PublisherSettings.DEFAULTS;
         private UnaryOperator<String> nameResolver = UnaryOperator.identity();
+        private @org.jspecify.annotations.Nullable IdempotencyStore idempotencyStore;
+        private @org.jspecify.annotations.Nullable Object validator;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -331,6 +373,31 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder nameResolver(UnaryOperator<String> nameResolver) {
             this.nameResolver = Objects.requireNonNull(nameResolver, "nameResolver");
+            return this;
+        }
+
+        /**
+         * Sets the store idempotent handlers remember processed keys in. The default keeps up to
+         * 100,000 keys in memory, which deduplicates within one instance only; share a Redis or
+         * JDBC store between instances.
+         *
+         * @param idempotencyStore the store
+         * @return this builder
+         */
+        public Builder idempotencyStore(IdempotencyStore idempotencyStore) {
+            this.idempotencyStore = Objects.requireNonNull(idempotencyStore, "idempotencyStore");
+            return this;
+        }
+
+        /**
+         * Sets the Jakarta Bean Validation validator for payloads marked {@code @Valid}. Without
+         * one, the default provider on the class path is used.
+         *
+         * @param validator the validator
+         * @return this builder
+         */
+        public Builder validator(jakarta.validation.Validator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
             return this;
         }
 

@@ -30,9 +30,15 @@ final class BrokerFixture implements AutoCloseable {
         return WarrenEngine.builder(connectionFactory).handlers(handlers).nameResolver(this::resolve);
     }
 
-    WarrenEngine start(Object... handlers) {
-        WarrenEngine engine = engine(handlers).build();
+    /** Builds an engine whose queues are deleted when the fixture closes. */
+    WarrenEngine build(WarrenEngine.Builder builder) {
+        WarrenEngine engine = builder.build();
         engines.add(engine);
+        return engine;
+    }
+
+    WarrenEngine start(Object... handlers) {
+        WarrenEngine engine = build(engine(handlers));
         engine.start();
         return engine;
     }
@@ -56,7 +62,10 @@ final class BrokerFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        engines.forEach(WarrenEngine::close);
+        for (WarrenEngine engine : engines) {
+            engine.close();
+            cleanup.queues(engine.topology().queues().stream().map(dev.warren.topology.QueueSpec::name).toList());
+        }
         cleanup.close();
         connectionFactory.destroy();
     }

@@ -23,7 +23,8 @@ class DeadLetterIT {
     static final class PaymentHandler {
         final List<String> charged = new CopyOnWriteArrayList<>();
 
-        @Consumer(queue = "${queue}")
+        // No retries: these tests are about what a dead letter carries.
+        @Consumer(queue = "${queue}", retry = @dev.warren.annotation.Retry(maxAttempts = 1))
         void charge(Charge charge) {
             if (charge.cents() < 0) {
                 throw new IllegalArgumentException("negative amount " + charge.cents() + " for order " + charge.orderId());
@@ -63,7 +64,8 @@ class DeadLetterIT {
                 .containsEntry("x-original-queue", queue)
                 .containsEntry("x-original-exchange", "")
                 .containsEntry("x-original-routingKey", queue)
-                .containsEntry("x-warren-attempts", 1);
+                .containsEntry("x-warren-attempts", 1)
+                .containsEntry("x-warren-failure-class", "unknown");
         assertThat(String.valueOf(headers.get("x-exception-message")))
                 .contains("PaymentHandler.charge", "IllegalArgumentException", "negative amount -5 for order bad");
         assertThat(String.valueOf(headers.get("x-exception-stacktrace")))

@@ -103,7 +103,7 @@ class PointToPointIT {
     @Test
     void publishedMessagesFollowTheWireContract() {
         broker.cleanup.workQueue(queue);
-        WarrenEngine engine = broker.engine(new Worker()).build();
+        WarrenEngine engine = broker.build(broker.engine(new Worker()));
         // Declared but not consuming, so the test can read the message as the broker holds it.
         engine.declareTopology();
 

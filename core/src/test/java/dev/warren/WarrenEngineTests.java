@@ -104,9 +104,10 @@ class WarrenEngineTests {
             assertThat(topology.exchanges()).containsExactlyInAnyOrder(
                     new ExchangeSpec("warren.dlx", "direct"), ExchangeSpec.topic("order.placed"));
             assertThat(topology.queues()).extracting(QueueSpec::name).containsExactlyInAnyOrder(
-                    "video.process", "video.process.dlq",
-                    "order.placed.email", "order.placed.email.dlq",
-                    "order.placed.billing", "order.placed.billing.dlq");
+                    "video.process", "video.process.dlq", "video.process.retry.1s", "video.process.retry.2s",
+                    "order.placed.email", "order.placed.email.dlq", "order.placed.email.retry.1s", "order.placed.email.retry.2s",
+                    "order.placed.billing", "order.placed.billing.dlq", "order.placed.billing.retry.1s",
+                    "order.placed.billing.retry.2s");
             assertThat(topology.queue("video.process").type()).isEqualTo(QueueType.QUORUM);
             assertThat(topology.queue("order.placed.email").type()).isEqualTo(QueueType.CLASSIC);
             assertThat(topology.queue("order.placed.email.dlq").type()).isEqualTo(QueueType.CLASSIC);
@@ -131,7 +132,8 @@ class WarrenEngineTests {
                 .nameResolver(name -> "prod." + name)
                 .build()) {
             assertThat(engine.topology().queues()).extracting(QueueSpec::name)
-                    .containsExactlyInAnyOrder("prod.video.process", "prod.video.process.dlq");
+                    .containsExactlyInAnyOrder("prod.video.process", "prod.video.process.dlq", "prod.video.process.retry.1s",
+                            "prod.video.process.retry.2s");
             assertThat(engine.topology().queue("prod.video.process").type()).isEqualTo(QueueType.CLASSIC);
         }
     }
@@ -183,7 +185,8 @@ class WarrenEngineTests {
                     .hasMessageContaining("EmailSender.confirm")
                     .hasMessageContaining("TopicGroupClash.process");
             assertThat(engine.topology().queues()).extracting(QueueSpec::name)
-                    .containsExactlyInAnyOrder("order.placed.email", "order.placed.email.dlq");
+                    .containsExactlyInAnyOrder("order.placed.email", "order.placed.email.dlq", "order.placed.email.retry.1s",
+                            "order.placed.email.retry.2s");
         }
     }
 

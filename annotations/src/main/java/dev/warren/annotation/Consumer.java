@@ -59,4 +59,36 @@ public @interface Consumer {
      * @return the queue type; {@link QueueType#DEFAULT} takes the configured default (quorum)
      */
     QueueType queueType() default QueueType.DEFAULT;
+
+    /**
+     * How failures are retried before the message goes to the dead-letter queue.
+     *
+     * @return the retry policy; its unset attributes take the configured defaults
+     */
+    Retry retry() default @Retry;
+
+    /**
+     * When messages are acknowledged.
+     *
+     * @return the delivery guarantee; {@link Delivery#DEFAULT} takes the configured default
+     *     (at-least-once)
+     */
+    Delivery delivery() default Delivery.DEFAULT;
+
+    /**
+     * Whether a message whose key was already processed successfully is acknowledged and skipped.
+     * Two copies arriving at once are never both processed.
+     *
+     * @return {@code true} to deduplicate
+     */
+    boolean idempotent() default false;
+
+    /**
+     * The payload field that identifies a message for deduplication: a top-level JSON field name
+     * ({@code "orderId"}) or a JSON pointer ({@code "/order/id"}). Empty means the AMQP
+     * {@code message_id}.
+     *
+     * @return the key field, or empty for the message id
+     */
+    String idempotencyKey() default "";
 }

@@ -1,19 +1,25 @@
 package dev.warren.consumer;
 
 import dev.warren.WarrenException;
+import dev.warren.annotation.Delivery;
 import dev.warren.annotation.QueueType;
+import dev.warren.retry.RetryPolicy;
 import java.util.Objects;
 
 /**
- * How one handler's queue is declared and consumed.
+ * How one handler's queue is declared and consumed, and how its failures and duplicates are handled.
  *
  * @param concurrency concurrent consumers in this instance, at least 1
  * @param prefetch unacknowledged messages the broker may push to each consumer, at least 1; a
  *     consumer holds at most {@code concurrency × prefetch} messages in memory
  * @param queueType quorum or classic
+ * @param retry attempts, backoff and error classes
+ * @param delivery at-least-once or at-most-once
+ * @param idempotency whether and how duplicates are skipped
  * @since 0.1
  */
-public record ConsumerSettings(int concurrency, int prefetch, QueueType queueType) {
+public record ConsumerSettings(int concurrency, int prefetch, QueueType queueType, RetryPolicy retry, Delivery delivery,
+        IdempotencySettings idempotency) {
 
     /** One consumer per instance: add instances or raise it per handler. */
     public static final int DEFAULT_CONCURRENCY = 1;
@@ -21,7 +27,13 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
     /** Small enough that slow work spreads over competing instances, large enough to keep one busy. */
     public static final int DEFAULT_PREFETCH = 10;
 
-    /** The defaults: {@value #DEFAULT_CONCURRENCY} consumer, prefetch {@value #DEFAULT_PREFETCH}, quorum queues. */
+    /** The largest prefetch RabbitMQ accepts. */
+    public static final int MAX_PREFETCH = 65_535;
+
+    /**
+     * The defaults: {@value #DEFAULT_CONCURRENCY} consumer, prefetch {@value #DEFAULT_PREFETCH}, quorum
+     * queues, the default retry policy, at-least-once, no deduplication.
+     */
     public static final ConsumerSettings DEFAULTS = new ConsumerSettings(DEFAULT_CONCURRENCY, DEFAULT_PREFETCH, QueueType.QUORUM);
 
     /**
@@ -31,14 +43,31 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
         if (concurrency < 1) {
             throw new WarrenException("concurrency must be >= 1 but was " + concurrency);
         }
-        if (prefetch < 1) {
-            throw new WarrenException("prefetch must be >= 1 but was " + prefetch
+        if (prefetch < 1 || prefetch > MAX_PREFETCH) {
+            throw new WarrenException("prefetch must be between 1 and " + MAX_PREFETCH + " but was " + prefetch
                     + "; 0 would let the broker push an unbounded number of messages");
         }
         Objects.requireNonNull(queueType, "queueType");
         if (queueType == QueueType.DEFAULT) {
             throw new WarrenException("queue type must be QUORUM or CLASSIC but was DEFAULT");
         }
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(delivery, "delivery");
+        if (delivery == Delivery.DEFAULT) {
+            throw new WarrenException("delivery must be AT_LEAST_ONCE or AT_MOST_ONCE but was DEFAULT");
+        }
+        Objects.requireNonNull(idempotency, "idempotency");
+    }
+
+    /**
+     * Settings with the default retry policy, at-least-once delivery and no deduplication.
+     *
+     * @param concurrency concurrent consumers
+     * @param prefetch prefetch per consumer
+     * @param queueType quorum or classic
+     */
+    public ConsumerSettings(int concurrency, int prefetch, QueueType queueType) {
+        this(concurrency, prefetch, queueType, RetryPolicy.defaults(), Delivery.AT_LEAST_ONCE, IdempotencySettings.DISABLED);
     }
 
     /**
@@ -54,6 +83,38 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
         return new ConsumerSettings(
                 concurrency != 0 ? concurrency : this.concurrency,
                 prefetch != 0 ? prefetch : this.prefetch,
-                queueType != QueueType.DEFAULT ? queueType : this.queueType);
+                queueType != QueueType.DEFAULT ? queueType : this.queueType,
+                retry, delivery, idempotency);
+    }
+
+    /**
+     * These settings with another retry policy.
+     *
+     * @param retry the policy
+     * @return the settings
+     */
+    public ConsumerSettings withRetry(RetryPolicy retry) {
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency);
+    }
+
+    /**
+     * These settings with another delivery guarantee; {@link Delivery#DEFAULT} keeps this one.
+     *
+     * @param delivery the guarantee
+     * @return the settings
+     */
+    public ConsumerSettings withDelivery(Delivery delivery) {
+        return delivery == Delivery.DEFAULT ? this
+                : new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency);
+    }
+
+    /**
+     * These settings with other idempotency settings.
+     *
+     * @param idempotency the settings
+     * @return the settings
+     */
+    public ConsumerSettings withIdempotency(IdempotencySettings idempotency) {
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency);
     }
 }

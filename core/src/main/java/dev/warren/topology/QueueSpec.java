@@ -1,6 +1,8 @@
 package dev.warren.topology;
 
 import dev.warren.annotation.QueueType;
+import dev.warren.internal.DurationText;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -36,11 +38,72 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
      * @return the spec
      */
     public static QueueSpec workQueue(String name, QueueType type) {
+        return workQueue(name, type, DEFAULT_DELIVERY_LIMIT);
+    }
+
+    /**
+     * A work queue with an explicit delivery limit. On quorum queues the limit is set explicitly,
+     * because the broker's default changed (RabbitMQ 4.0 made it 20) and a limit below the retry
+     * budget would let the broker dead-letter a message Warren still means to retry. Warren's own
+     * retries are new messages and do not count; the limit only catches a message that keeps
+     * killing its consumer before it can be acknowledged.
+     *
+     * @param name the queue name
+     * @param type quorum or classic
+     * @param deliveryLimit redeliveries a quorum queue allows before it dead-letters a message
+     * @return the spec
+     */
+    public static QueueSpec workQueue(String name, QueueType type, int deliveryLimit) {
         Map<String, Object> arguments = new LinkedHashMap<>();
-        arguments.put("x-queue-type", type.name().toLowerCase(java.util.Locale.ROOT));
+        arguments.put("x-queue-type", typeName(type));
         arguments.put("x-dead-letter-exchange", Topology.DEAD_LETTER_EXCHANGE);
         arguments.put("x-dead-letter-routing-key", name);
+        if (type == QueueType.QUORUM) {
+            arguments.put("x-delivery-limit", deliveryLimit);
+        }
         return new QueueSpec(name, type, arguments);
+    }
+
+    /**
+     * A delay queue in which a message waits for its retry: every message expires after the same
+     * time (a queue-wide TTL, never a per-message one, so a long delay can never hold back a short
+     * one) and is dead-lettered through the default exchange back to its work queue.
+     *
+     * @param workQueue the work queue
+     * @param delay how long messages wait
+     * @param type quorum or classic, as the work queue
+     * @return the spec of {@code <workQueue>.retry.<delay>}
+     */
+    public static QueueSpec delayQueue(String workQueue, Duration delay, QueueType type) {
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        arguments.put("x-queue-type", typeName(type));
+        arguments.put("x-message-ttl", delay.toMillis());
+        arguments.put("x-dead-letter-exchange", "");
+        arguments.put("x-dead-letter-routing-key", workQueue);
+        if (type == QueueType.QUORUM) {
+            // Quorum queues dead-letter at-most-once unless told otherwise; a retry must not vanish.
+            arguments.put("x-dead-letter-strategy", "at-least-once");
+            arguments.put("x-overflow", "reject-publish");
+        }
+        return new QueueSpec(delayQueueName(workQueue, delay), type, arguments);
+    }
+
+    /**
+     * The name of a work queue's delay queue.
+     *
+     * @param workQueue the work queue
+     * @param delay the delay
+     * @return {@code <workQueue>.retry.<delay>}, e.g. {@code video.process.retry.2s}
+     */
+    public static String delayQueueName(String workQueue, Duration delay) {
+        return workQueue + ".retry." + DurationText.format(delay);
+    }
+
+    /** The delivery limit of quorum work queues, at least the retry budget: RabbitMQ 4.0's default. */
+    public static final int DEFAULT_DELIVERY_LIMIT = 20;
+
+    private static String typeName(QueueType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -51,8 +114,7 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
      * @return the spec of {@code <workQueue>.dlq}
      */
     public static QueueSpec deadLetterQueue(String workQueue, QueueType type) {
-        return new QueueSpec(deadLetterQueueName(workQueue), type,
-                Map.of("x-queue-type", type.name().toLowerCase(java.util.Locale.ROOT)));
+        return new QueueSpec(deadLetterQueueName(workQueue), type, Map.of("x-queue-type", typeName(type)));
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.warren.topology;
 
 import dev.warren.WarrenException;
 import dev.warren.annotation.QueueType;
+import dev.warren.retry.RetryPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>For {@code @Consumer(queue = "q")}: a queue {@code q} and its dead-letter queue {@code q.dlq}.
  * For {@code @Subscribe(topic = "t", group = "g")}: a topic exchange {@code t}, a queue {@code t.g}
  * bound to it with {@code #}, and {@code t.g.dlq}. Every dead-letter queue is bound to the shared
- * direct exchange {@value #DEAD_LETTER_EXCHANGE} with its work queue's name as routing key.
+ * direct exchange {@value #DEAD_LETTER_EXCHANGE} with its work queue's name as routing key. A handler
+ * that retries gets one delay queue {@code q.retry.<delay>} per backoff step.
  *
  * <pre>{@code
  * Topology topology = Topology.builder()
@@ -107,10 +110,38 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
          * @return this builder
          */
         public Builder workQueue(String queue, QueueType type) {
+            return workQueue(queue, type, RetryPolicy.builder().maxAttempts(1).build());
+        }
+
+        /**
+         * Adds a point-to-point work queue, its dead-letter queue, and the delay queues its retry
+         * policy needs.
+         *
+         * @param queue the queue name
+         * @param type quorum or classic
+         * @param retry the retry policy of its handler
+         * @return this builder
+         */
+        public Builder workQueue(String queue, QueueType type, RetryPolicy retry) {
             ensureDeadLetterExchange();
-            addQueue(QueueSpec.workQueue(queue, type));
+            addQueue(QueueSpec.workQueue(queue, type, Math.max(QueueSpec.DEFAULT_DELIVERY_LIMIT, retry.maxAttempts())));
             addQueue(QueueSpec.deadLetterQueue(queue, type));
             bindings.add(new BindingSpec(DEAD_LETTER_EXCHANGE, QueueSpec.deadLetterQueueName(queue), queue));
+            return delayQueues(queue, type, retry.delays());
+        }
+
+        /**
+         * Adds delay queues for a work queue, besides those of its retry policy.
+         *
+         * @param queue the work queue
+         * @param type quorum or classic
+         * @param delays the delays
+         * @return this builder
+         */
+        public Builder delayQueues(String queue, QueueType type, java.util.Collection<Duration> delays) {
+            for (Duration delay : delays) {
+                addQueue(QueueSpec.delayQueue(queue, delay, type));
+            }
             return this;
         }
 
@@ -123,10 +154,24 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
          * @return this builder
          */
         public Builder subscription(String topic, String group, QueueType type) {
+            return subscription(topic, group, type, RetryPolicy.builder().maxAttempts(1).build());
+        }
+
+        /**
+         * Adds a topic's exchange and a group's queue bound to it, with its dead-letter queue and
+         * the delay queues its retry policy needs.
+         *
+         * @param topic the topic
+         * @param group the subscriber group
+         * @param type quorum or classic
+         * @param retry the retry policy of its handler
+         * @return this builder
+         */
+        public Builder subscription(String topic, String group, QueueType type, RetryPolicy retry) {
             requireName(group, "group");
             addExchange(ExchangeSpec.topic(topic));
             String queue = subscriptionQueueName(topic, group);
-            workQueue(queue, type);
+            workQueue(queue, type, retry);
             bindings.add(new BindingSpec(topic, queue, ALL_EVENTS));
             return this;
         }

@@ -25,7 +25,7 @@ class ConsumerSettingsTests {
     void prefetchBelowOneIsRejectedExplainingWhy() {
         assertThatThrownBy(() -> new ConsumerSettings(1, 0, QueueType.QUORUM))
                 .isInstanceOf(WarrenException.class)
-                .hasMessage("prefetch must be >= 1 but was 0; 0 would let the broker push an unbounded number of messages");
+                .hasMessage("prefetch must be between 1 and 65535 but was 0; 0 would let the broker push an unbounded number of messages");
     }
 
     @Test
@@ -54,6 +54,6 @@ class ConsumerSettingsTests {
                 .hasMessage("concurrency must be >= 1 but was -2");
         assertThatThrownBy(() -> ConsumerSettings.DEFAULTS.overriddenBy(0, -1, QueueType.DEFAULT))
                 .isInstanceOf(WarrenException.class)
-                .hasMessageStartingWith("prefetch must be >= 1 but was -1");
+                .hasMessageStartingWith("prefetch must be between 1 and 65535 but was -1");
     }
 }

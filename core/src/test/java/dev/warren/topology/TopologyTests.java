@@ -21,7 +21,8 @@ class TopologyTests {
         assertThat(queue.arguments()).containsOnly(
                 entry("x-queue-type", "quorum"),
                 entry("x-dead-letter-exchange", "warren.dlx"),
-                entry("x-dead-letter-routing-key", "video.process"));
+                entry("x-dead-letter-routing-key", "video.process"),
+                entry("x-delivery-limit", 20));
     }
 
     @Test

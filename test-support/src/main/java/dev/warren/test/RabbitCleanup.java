@@ -54,6 +54,17 @@ public final class RabbitCleanup implements AutoCloseable {
     }
 
     /**
+     * Registers queues to delete, such as every queue of a topology.
+     *
+     * @param names the queues
+     * @return this
+     */
+    public synchronized RabbitCleanup queues(java.util.Collection<String> names) {
+        names.forEach(this::queue);
+        return this;
+    }
+
+    /**
      * Registers an exchange to delete.
      *
      * @param name the exchange
@@ -67,7 +78,7 @@ public final class RabbitCleanup implements AutoCloseable {
     /** Deletes everything registered. */
     @Override
     public synchronized void close() {
-        queues.forEach(admin::deleteQueue);
+        new java.util.LinkedHashSet<>(queues).forEach(admin::deleteQueue);
         exchanges.forEach(admin::deleteExchange);
         queues.clear();
         exchanges.clear();

@@ -30,6 +30,16 @@ public final class HandlerMethod {
         return method.getGenericParameterTypes()[payloadIndex];
     }
 
+    /** Whether the payload parameter is marked {@code @jakarta.validation.Valid}; read by name, so Jakarta Validation stays optional. */
+    public boolean validatesPayload() {
+        for (java.lang.annotation.Annotation annotation : method.getParameterAnnotations()[payloadIndex]) {
+            if (annotation.annotationType().getName().equals("jakarta.validation.Valid")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A short name for logs and dead-letter reasons: {@code VideoWorker.process}. */
     public String describe() {
         return method.getDeclaringClass().getSimpleName() + "." + method.getName();

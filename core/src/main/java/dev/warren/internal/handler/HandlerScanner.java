@@ -3,9 +3,15 @@ package dev.warren.internal.handler;
 import dev.warren.MessageContext;
 import dev.warren.WarrenException;
 import dev.warren.annotation.Consumer;
+import dev.warren.annotation.Delivery;
+import dev.warren.annotation.QueueType;
+import dev.warren.annotation.Retry;
 import dev.warren.annotation.Subscribe;
 import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
+import dev.warren.consumer.IdempotencySettings;
+import dev.warren.internal.DurationText;
+import dev.warren.retry.RetryPolicy;
 import dev.warren.topology.Topology;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -67,7 +73,9 @@ public final class HandlerScanner {
 
     private HandlerEndpoint consumerEndpoint(Consumer annotation, Method method, HandlerMethod handler) {
         String queue = requireText(annotation.queue(), method, "@Consumer(queue)");
-        ConsumerSettings settings = settings(queue, method, annotation.concurrency(), annotation.prefetch(), annotation.queueType());
+        ConsumerSettings settings = settings(queue, method, new Attributes(annotation.concurrency(), annotation.prefetch(),
+                annotation.queueType(), annotation.retry(), annotation.delivery(), annotation.idempotent(),
+                annotation.idempotencyKey()));
         return new HandlerEndpoint(queue, queue, null, null, settings, handler);
     }
 
@@ -75,17 +83,55 @@ public final class HandlerScanner {
         String topic = requireText(annotation.topic(), method, "@Subscribe(topic)");
         String group = requireText(annotation.group(), method, "@Subscribe(group)");
         String queue = Topology.subscriptionQueueName(topic, group);
-        ConsumerSettings settings = settings(queue, method, annotation.concurrency(), annotation.prefetch(), annotation.queueType());
+        ConsumerSettings settings = settings(queue, method, new Attributes(annotation.concurrency(), annotation.prefetch(),
+                annotation.queueType(), annotation.retry(), annotation.delivery(), annotation.idempotent(),
+                annotation.idempotencyKey()));
         return new HandlerEndpoint(queue, queue, topic, group, settings, handler);
     }
 
-    private ConsumerSettings settings(String name, Method method, int concurrency, int prefetch,
-            dev.warren.annotation.QueueType queueType) {
+    /** What @Consumer and @Subscribe have in common. */
+    private record Attributes(int concurrency, int prefetch, QueueType queueType, Retry retry, Delivery delivery,
+            boolean idempotent, String idempotencyKey) {
+    }
+
+    private ConsumerSettings settings(String name, Method method, Attributes attributes) {
         try {
-            return customizer.customize(name, defaults.overriddenBy(concurrency, prefetch, queueType));
+            ConsumerSettings settings = defaults.overriddenBy(attributes.concurrency(), attributes.prefetch(), attributes.queueType())
+                    .withRetry(merge(defaults.retry(), attributes.retry()))
+                    .withDelivery(attributes.delivery());
+            if (attributes.idempotent()) {
+                IdempotencySettings idempotency = settings.idempotency().withEnabled(true);
+                if (!attributes.idempotencyKey().isBlank()) {
+                    idempotency = idempotency.withKeyField(attributes.idempotencyKey());
+                }
+                settings = settings.withIdempotency(idempotency);
+            }
+            return customizer.customize(name, settings);
         } catch (WarrenException e) {
             throw invalid(method, "has invalid settings: " + e.getMessage());
         }
+    }
+
+    private static RetryPolicy merge(RetryPolicy defaults, Retry retry) {
+        RetryPolicy.Builder builder = defaults.toBuilder();
+        if (retry.maxAttempts() != 0) {
+            builder.maxAttempts(retry.maxAttempts());
+        }
+        if (!retry.backoff().isBlank()) {
+            builder.backoff(DurationText.parse(retry.backoff(), "@Retry(backoff)"));
+        }
+        if (retry.multiplier() != 0) {
+            builder.multiplier(retry.multiplier());
+        }
+        if (!retry.maxBackoff().isBlank()) {
+            builder.maxBackoff(DurationText.parse(retry.maxBackoff(), "@Retry(maxBackoff)"));
+        }
+        if (retry.jitter() != 0) {
+            builder.jitter(retry.jitter());
+        }
+        builder.permanent(retry.permanent());
+        builder.retryable(retry.retryable());
+        return builder.build();
     }
 
     private static HandlerMethod bind(Object bean, Method method) {

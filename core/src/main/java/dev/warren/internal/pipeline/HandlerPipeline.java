@@ -1,13 +1,21 @@
 package dev.warren.internal.pipeline;
 
+import dev.warren.annotation.Delivery;
+import dev.warren.failure.FailureClass;
+import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerMethod;
+import dev.warren.retry.RetryPolicy;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Takes one delivery through decoding and the handler and says what becomes of it. Knows nothing
- * of the transport. Called on consumer threads, concurrently; holds no mutable state.
+ * Takes one delivery through decoding, validation, deduplication and the handler, and says what
+ * becomes of it: acknowledged, retried later, or dead-lettered. Knows nothing of the transport.
+ * Called on consumer threads, concurrently; its own state is immutable or lock-free.
  */
 public final class HandlerPipeline {
 
@@ -15,31 +23,61 @@ public final class HandlerPipeline {
 
     private final HandlerEndpoint endpoint;
     private final PayloadDecoder decoder;
+    private final PayloadValidator validator;
+    private final @Nullable IdempotencyGuard idempotency;
+    private final RandomGenerator random;
+    private final StatsCounter stats = new StatsCounter();
 
-    public HandlerPipeline(HandlerEndpoint endpoint, PayloadDecoder decoder) {
+    public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
+            IdempotencyStore idempotencyStore, RandomGenerator random) {
         this.endpoint = endpoint;
-        this.decoder = decoder;
+        this.decoder = new PayloadDecoder(mapper, endpoint.method().payloadType());
+        this.validator = validator;
+        this.idempotency = endpoint.settings().idempotency().enabled()
+                ? new IdempotencyGuard(endpoint.settings().idempotency(), idempotencyStore, endpoint.consumerName(), mapper)
+                : null;
+        this.random = random;
     }
 
     public HandlerEndpoint endpoint() {
         return endpoint;
     }
 
-    /** Processes one delivery; never throws for a failure of the message or the handler. */
+    public StatsCounter stats() {
+        return stats;
+    }
+
+    /** Processes one delivery; never throws for a failure of the message, the handler or the store. */
     public Outcome process(InboundMessage message) {
         HandlerMethod handler = endpoint.method();
         int attempt = message.attempt();
         Object payload;
+        String key = null;
         try {
             payload = decoder.decode(message);
-        } catch (UndecodableMessageException e) {
-            return new Outcome.DeadLetter(e.getMessage(), e, attempt);
+            validator.validate(payload);
+            if (idempotency != null) {
+                key = idempotency.key(message);
+                IdempotencyStore.Claim claim = idempotency.claim(key);
+                if (claim == IdempotencyStore.Claim.ALREADY_PROCESSED) {
+                    stats.duplicate();
+                    log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
+                    return Outcome.DUPLICATE;
+                }
+                if (claim == IdempotencyStore.Claim.IN_PROGRESS) {
+                    // Another consumer is on it. Acking this copy would lose the message if that one
+                    // dies, so it waits and comes back; it has not been attempted, so no attempt is counted.
+                    return new Outcome.Retry(endpoint.settings().retry().delayAfter(1), attempt - 1, null,
+                            "another consumer is processing the same key");
+                }
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return failed(message, attempt, e, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
         }
         try {
             handler.invoke(payload, DeliveryContext.of(message));
-            log.debug("Processed message {} from queue {} with {} (attempt {})", message.messageId(), message.queue(),
-                    handler.describe(), attempt);
-            return Outcome.ACKNOWLEDGE;
         } catch (VirtualMachineError e) {
             // The JVM is in trouble; leave the message unacknowledged so the broker redelivers it.
             throw e;
@@ -49,7 +87,52 @@ public final class HandlerPipeline {
             }
             String reason = handler.describe() + " threw " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "");
-            return new Outcome.DeadLetter(reason, e, attempt);
+            return failed(message, attempt, e, reason, key);
         }
+        stats.processed();
+        if (key != null) {
+            markProcessed(message, key);
+        }
+        log.debug("Processed message {} from queue {} with {} (attempt {})", message.messageId(), message.queue(),
+                handler.describe(), attempt);
+        return Outcome.ACKNOWLEDGE;
+    }
+
+    private void markProcessed(InboundMessage message, String key) {
+        try {
+            idempotency.processed(key);
+        } catch (RuntimeException e) {
+            // The side effect happened; failing now would run it again. The claim expires on its own,
+            // after which a duplicate would be processed again: say so.
+            log.error("Processed message {} on queue {} but could not record its key in the idempotency store; a duplicate "
+                    + "arriving after the claim expires would be processed again", message.messageId(), message.queue(), e);
+        }
+    }
+
+    private Outcome failed(InboundMessage message, int attempt, Throwable failure, String reason, @Nullable String key) {
+        if (key != null) {
+            try {
+                idempotency.release(key);
+            } catch (RuntimeException e) {
+                log.warn("Could not release the idempotency claim of message {} on queue {}; it expires on its own",
+                        message.messageId(), message.queue(), e);
+            }
+        }
+        RetryPolicy retry = endpoint.settings().retry();
+        FailureClass failureClass = retry.classify(failure);
+        stats.failed(failureClass);
+        boolean retriesLeft = attempt < retry.maxAttempts() && endpoint.settings().delivery() == Delivery.AT_LEAST_ONCE;
+        if (failureClass == FailureClass.PERMANENT || !retriesLeft) {
+            return new Outcome.DeadLetter(reason, failure, attempt, failureClass);
+        }
+        if (failureClass == FailureClass.UNKNOWN) {
+            log.warn("Attempt {} of {} at message {} on queue {} failed with an unclassified {}; retrying. Declare it "
+                    + "permanent or retryable to silence this: {}", attempt, retry.maxAttempts(), message.messageId(),
+                    message.queue(), failure.getClass().getName(), reason);
+        } else {
+            log.info("Attempt {} of {} at message {} on queue {} failed transiently; retrying: {}", attempt,
+                    retry.maxAttempts(), message.messageId(), message.queue(), reason);
+        }
+        return new Outcome.Retry(retry.delayAfter(attempt, random), attempt, failureClass, reason);
     }
 }

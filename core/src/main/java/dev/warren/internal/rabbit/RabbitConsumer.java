@@ -2,14 +2,17 @@ package dev.warren.internal.rabbit;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import dev.warren.annotation.Delivery;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.internal.pipeline.Outcome;
 import dev.warren.publish.PublishException;
+import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +31,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * Runs one handler's pipeline on a spring-rabbit listener container with manual acknowledgement,
- * and settles each delivery as the pipeline decides.
+ * and settles each delivery as the pipeline decides: acknowledge, copy to a delay queue for a
+ * retry, or copy to the dead-letter queue. A copy is always confirmed by the broker before the
+ * original is acknowledged, so a message is never in neither place.
  *
  * <p>Threads: the container's consumer threads ({@code warren-<queue>-N}) run the handler and the
  * settlement; the broker I/O thread never does.
@@ -37,9 +42,15 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitConsumer.class);
 
+    /** Header of a dead-lettered copy: permanent, transient or unknown. */
+    public static final String FAILURE_CLASS_HEADER = "x-warren-failure-class";
+
+    private static final String DEFAULT_EXCHANGE = "";
+
     private final HandlerPipeline pipeline;
     private final PublisherChannels publisher;
     private final Duration confirmTimeout;
+    private final boolean ackFirst;
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
@@ -49,6 +60,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
         this.publisher = publisher;
         this.confirmTimeout = confirmTimeout;
         HandlerEndpoint endpoint = pipeline.endpoint();
+        this.ackFirst = endpoint.settings().delivery() == Delivery.AT_MOST_ONCE;
         SimpleMessageListenerContainer c = new SimpleMessageListenerContainer(connectionFactory);
         c.setQueueNames(endpoint.queue());
         c.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -57,6 +69,10 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
         c.setDefaultRequeueRejected(false);
         // Warren declares the queue itself; if it vanishes the consumer waits for it instead of stopping.
         c.setMissingQueuesFatal(false);
+        // Come back quickly after a connection loss, then back off while the broker stays away.
+        org.springframework.util.backoff.ExponentialBackOff recovery = new org.springframework.util.backoff.ExponentialBackOff(500, 2);
+        recovery.setMaxInterval(10_000);
+        c.setRecoveryBackOff(recovery);
         c.setTaskExecutor(new SimpleAsyncTaskExecutor("warren-" + endpoint.queue() + "-"));
         c.setBeanName("warren-" + endpoint.queue());
         c.setMessageListener(this);
@@ -66,6 +82,10 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
 
     public String queue() {
         return pipeline.endpoint().queue();
+    }
+
+    public HandlerPipeline pipeline() {
+        return pipeline;
     }
 
     public void start() {
@@ -88,55 +108,91 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     @Override
     public void onMessage(Message message, Channel channel) throws IOException {
         MessageProperties properties = message.getMessageProperties();
+        long tag = properties.getDeliveryTag();
+        if (ackFirst) {
+            // At-most-once: the broker forgets the message before the handler runs.
+            channel.basicAck(tag, false);
+        }
         InboundMessage inbound = new InboundMessage(queue(), message.getBody(), properties.getContentType(),
                 properties.getMessageId(), Boolean.TRUE.equals(properties.isRedelivered()), properties.getHeaders());
         Outcome outcome = pipeline.process(inbound);
-        long tag = properties.getDeliveryTag();
-        if (outcome instanceof Outcome.DeadLetter deadLetter) {
+        if (outcome instanceof Outcome.Retry retry) {
+            retry(message, channel, retry);
+        } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
             deadLetter(message, channel, deadLetter);
-        } else {
+        } else if (!ackFirst) {
             channel.basicAck(tag, false);
         }
     }
 
-    /**
-     * Republishes the message to the dead-letter queue with the reason, and acknowledges the
-     * original only once the broker confirmed the copy. Should the copy fail, the original is
-     * rejected without requeue, so the broker's own dead-lettering still moves it to the same queue.
-     */
+    private void retry(Message message, Channel channel, Outcome.Retry retry) throws IOException {
+        MessageProperties properties = message.getMessageProperties();
+        Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
+        headers.put(DeadLetterHeaders.ATTEMPTS, retry.attemptsMade());
+        String delayQueue = QueueSpec.delayQueueName(queue(), retry.delay());
+        if (republish(message, channel, DEFAULT_EXCHANGE, delayQueue, headers)) {
+            pipeline.stats().retried();
+            log.debug("Message {} on queue {} waits {} in {} ({})", properties.getMessageId(), queue(), retry.delay(),
+                    delayQueue, retry.reason());
+        } else {
+            log.error("Could not put message {} from queue {} into its delay queue {}; the broker dead-letters it to "
+                    + "{}.dlq instead of retrying it. Failure: {}", properties.getMessageId(), queue(), delayQueue, queue(),
+                    retry.reason());
+        }
+    }
+
     private void deadLetter(Message message, Channel channel, Outcome.DeadLetter deadLetter) throws IOException {
         MessageProperties properties = message.getMessageProperties();
-        long tag = properties.getDeliveryTag();
-        String queue = queue();
-        Map<String, Object> headers = DeadLetterHeaders.of(properties.getHeaders(), deadLetter, queue,
+        Map<String, Object> headers = DeadLetterHeaders.of(properties.getHeaders(), deadLetter, queue(),
                 properties.getReceivedExchange(), properties.getReceivedRoutingKey(), channel.getConnection().getFrameMax());
+        headers.put(FAILURE_CLASS_HEADER, deadLetter.failureClass().headerValue());
+        if (republish(message, channel, Topology.DEAD_LETTER_EXCHANGE, queue(), headers)) {
+            pipeline.stats().deadLettered();
+            log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}",
+                    properties.getMessageId(), queue(), QueueSpec.deadLetterQueueName(queue()), deadLetter.attempts(),
+                    deadLetter.failureClass().headerValue(), deadLetter.reason());
+        } else {
+            log.error("Could not republish message {} from queue {} with its failure reason; the broker dead-letters it to "
+                    + "{}.dlq without the reason headers. Handler failure: {}", properties.getMessageId(), queue(), queue(),
+                    deadLetter.reason());
+        }
+    }
+
+    /**
+     * Publishes a copy with the same body and properties and the given headers, waits for the
+     * confirm, then acknowledges the original. When the copy fails, rejects the original without
+     * requeue (basic.reject, which counts toward the delivery limit on every RabbitMQ version) so
+     * that the broker's own dead-lettering moves it to the dead-letter queue.
+     *
+     * @return whether the copy was confirmed
+     */
+    private boolean republish(Message message, Channel channel, String exchange, String routingKey,
+            Map<String, Object> headers) throws IOException {
+        MessageProperties properties = message.getMessageProperties();
+        long tag = properties.getDeliveryTag();
         AMQP.BasicProperties copy = propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
                 .headers(headers)
                 .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
                 .build();
         try {
-            Confirmation confirmation = publisher.publish(Topology.DEAD_LETTER_EXCHANGE, queue, copy, message.getBody())
+            Confirmation confirmation = publisher.publish(exchange, routingKey, copy, message.getBody())
                     .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!confirmation.routed()) {
-                throw new IOException("the dead-letter queue is missing: " + confirmation.returnedReason());
+                throw new IOException("no queue took the copy: " + confirmation.returnedReason());
             }
-            channel.basicAck(tag, false);
-            log.warn("Dead-lettered message {} from queue {} to {}.dlq after {} attempt(s): {}", properties.getMessageId(),
-                    queue, queue, deadLetter.attempts(), deadLetter.reason());
+            if (!ackFirst) {
+                channel.basicAck(tag, false);
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            rejectToBroker(channel, tag, properties.getMessageId(), deadLetter, e);
+            log.debug("Interrupted while republishing", e);
         } catch (ExecutionException | TimeoutException | IOException | PublishException e) {
-            rejectToBroker(channel, tag, properties.getMessageId(), deadLetter, e.getCause() != null ? e.getCause() : e);
+            log.debug("Republishing message {} to '{}' / '{}' failed", properties.getMessageId(), exchange, routingKey, e);
         }
-    }
-
-    private void rejectToBroker(Channel channel, long tag, String messageId, Outcome.DeadLetter deadLetter,
-            Throwable failure) throws IOException {
-        // basic.reject (not nack) so that the broker's dead-lettering applies on every RabbitMQ version.
-        channel.basicReject(tag, false);
-        log.error("Could not republish message {} from queue {} with its failure reason ({}); the broker dead-letters "
-                + "it to {}.dlq without the reason headers. Handler failure: {}", messageId, queue(),
-                failure.getMessage(), queue(), deadLetter.reason());
+        if (!ackFirst) {
+            channel.basicReject(tag, false);
+        }
+        return false;
     }
 }

@@ -211,7 +211,7 @@ class HandlerScannerTests {
         assertThatThrownBy(() -> scanner.scan(new NegativePrefetch(), NegativePrefetch.class))
                 .isInstanceOf(WarrenException.class)
                 .hasMessageContaining(NegativePrefetch.class.getName() + ".onEvent")
-                .hasMessageContaining("prefetch must be >= 1 but was -5");
+                .hasMessageContaining("prefetch must be between 1 and 65535 but was -5");
     }
 
     @Test
@@ -240,7 +240,7 @@ class HandlerScannerTests {
         assertThatThrownBy(() -> customized.scan(new Defaults(), Defaults.class))
                 .isInstanceOf(WarrenException.class)
                 .hasMessageContaining(Defaults.class.getName() + ".")
-                .hasMessageContaining("prefetch must be >= 1 but was 0");
+                .hasMessageContaining("prefetch must be between 1 and 65535 but was 0");
     }
 
     // --- name resolution ---------------------------------------------------------------------------

@@ -22,6 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 class HandlerPipelineTests {
 
+    private static final ConsumerSettings NO_RETRIES = ConsumerSettings.DEFAULTS
+            .withRetry(dev.warren.retry.RetryPolicy.builder().maxAttempts(1).build());
+
     record Item(String sku, int quantity) {
     }
 
@@ -232,11 +235,13 @@ class HandlerPipelineTests {
 
     private static HandlerPipeline pipeline(Object handler, JsonMapper mapper) {
         HandlerEndpoint endpoint = endpoint(handler);
-        return new HandlerPipeline(endpoint, new PayloadDecoder(mapper, endpoint.method().payloadType()));
+        return new HandlerPipeline(endpoint, mapper, PayloadValidator.NONE,
+                new dev.warren.idempotency.InMemoryIdempotencyStore(100, java.time.Clock.systemUTC()), new java.util.Random(1));
     }
 
     private static HandlerEndpoint endpoint(Object handler) {
-        List<HandlerEndpoint> endpoints = new HandlerScanner(ConsumerSettings.DEFAULTS, ConsumerCustomizer.NONE,
+        // No retries: every failure here is the handler's last attempt.
+        List<HandlerEndpoint> endpoints = new HandlerScanner(NO_RETRIES, ConsumerCustomizer.NONE,
                 UnaryOperator.identity()).scan(handler, handler.getClass());
         assertThat(endpoints).hasSize(1);
         return endpoints.get(0);

@@ -59,7 +59,7 @@ class DeadLetterHeadersTests {
         original.put("tenant", "acme");
         original.put("x-custom", 42);
         Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("VideoWorker.process threw IllegalStateException: boom",
-                new IllegalStateException("boom"), 3);
+                new IllegalStateException("boom"), 3, dev.warren.failure.FailureClass.UNKNOWN);
 
         Map<String, Object> headers = DeadLetterHeaders.of(original, deadLetter, "video.process", "", "video.process", 131_072);
 
@@ -77,7 +77,7 @@ class DeadLetterHeadersTests {
 
     @Test
     void missingExchangeAndRoutingKeyBecomeEmptyStrings() {
-        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("reason", new RuntimeException(), 1);
+        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("reason", new RuntimeException(), 1, dev.warren.failure.FailureClass.UNKNOWN);
 
         Map<String, Object> headers = DeadLetterHeaders.of(Map.of(), deadLetter, "q", null, null, 0);
 
@@ -87,7 +87,7 @@ class DeadLetterHeadersTests {
     @Test
     void replacesReasonHeadersOfAnEarlierDeadLetter() {
         Map<String, Object> original = Map.of("x-exception-message", "old reason", "x-warren-attempts", 1);
-        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("new reason", new RuntimeException("new"), 2);
+        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("new reason", new RuntimeException("new"), 2, dev.warren.failure.FailureClass.UNKNOWN);
 
         Map<String, Object> headers = DeadLetterHeaders.of(original, deadLetter, "q", "ex", "rk", 131_072);
 
@@ -96,7 +96,7 @@ class DeadLetterHeadersTests {
 
     @Test
     void hugeReasonIsCutTo8KiB() {
-        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("\u20ac".repeat(100_000), new RuntimeException(), 1);
+        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("\u20ac".repeat(100_000), new RuntimeException(), 1, dev.warren.failure.FailureClass.UNKNOWN);
 
         Map<String, Object> headers = DeadLetterHeaders.of(Map.of(), deadLetter, "q", "", "q", 131_072);
 
@@ -108,7 +108,7 @@ class DeadLetterHeadersTests {
     @Test
     void deepStackTraceIsCutSoTheHeaderFrameFitsASmallFrameMax() throws Exception {
         int frameMax = 30_000;
-        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("x".repeat(20_000), deepException(20_000), 7);
+        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("x".repeat(20_000), deepException(20_000), 7, dev.warren.failure.FailureClass.UNKNOWN);
         Map<String, Object> original = Map.of("tenant", "acme", "trace-id", "0123456789abcdef");
 
         Map<String, Object> headers = DeadLetterHeaders.of(original, deadLetter, "video.process", "", "video.process", frameMax);
@@ -121,7 +121,7 @@ class DeadLetterHeadersTests {
 
     @Test
     void defaultFrameMaxIsUsedWhenTheConnectionReportsNone() throws Exception {
-        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("reason", deepException(50_000), 1);
+        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("reason", deepException(50_000), 1, dev.warren.failure.FailureClass.UNKNOWN);
 
         Map<String, Object> headers = DeadLetterHeaders.of(Map.of(), deadLetter, "q", "", "q", 0);
 

@@ -61,7 +61,9 @@ class WarrenAutoConfigurationIT {
     final String queue = RabbitBroker.uniqueName("it.boot.video");
     final String topic = RabbitBroker.uniqueName("it.boot.order");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).workQueue(topic + ".email").exchange(topic);
+    final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).workQueue(topic + ".email").exchange(topic)
+            .queues(java.util.List.of(queue + ".retry.1s", queue + ".retry.2s", topic + ".email.retry.1s",
+                    topic + ".email.retry.2s"));
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,

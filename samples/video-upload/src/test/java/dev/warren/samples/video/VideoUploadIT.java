@@ -30,7 +30,8 @@ class VideoUploadIT {
     final String queue = RabbitBroker.uniqueName("sample.video.process");
     final PostgresDatabase.Schema schema = PostgresDatabase.get().createSchema("video_upload");
     final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).workQueue(queue);
+    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).workQueue(queue)
+            .queues(List.of(queue + ".retry.1s", queue + ".retry.2s"));
     final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
     @AfterEach

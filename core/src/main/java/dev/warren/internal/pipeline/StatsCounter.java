@@ -1,0 +1,48 @@
+package dev.warren.internal.pipeline;
+
+import dev.warren.consumer.ConsumerStats;
+import dev.warren.failure.FailureClass;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts what a consumer does; updated from consumer threads without locks. */
+public final class StatsCounter {
+
+    private final LongAdder processed = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder retried = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder permanent = new LongAdder();
+    private final LongAdder transientFailures = new LongAdder();
+    private final LongAdder unknown = new LongAdder();
+
+    void processed() {
+        processed.increment();
+    }
+
+    void duplicate() {
+        duplicates.increment();
+    }
+
+    void failed(FailureClass failureClass) {
+        switch (failureClass) {
+            case PERMANENT -> permanent.increment();
+            case TRANSIENT -> transientFailures.increment();
+            case UNKNOWN -> unknown.increment();
+        }
+    }
+
+    /** Called by the transport once a retry copy is safely in its delay queue. */
+    public void retried() {
+        retried.increment();
+    }
+
+    /** Called by the transport once a message is in the dead-letter queue. */
+    public void deadLettered() {
+        deadLettered.increment();
+    }
+
+    public ConsumerStats snapshot() {
+        return new ConsumerStats(processed.sum(), duplicates.sum(), retried.sum(), deadLettered.sum(), permanent.sum(),
+                transientFailures.sum(), unknown.sum());
+    }
+}
