@@ -2,7 +2,7 @@ package dev.warren.consumer;
 
 /**
  * Adjusts a handler's settings after the annotation has been applied, so that configuration (for
- * example {@code warren.consumers.<name>.*} in YAML) has the last word.
+ * example {@code warren.queues.<name>.*} in YAML) has the last word.
  *
  * <pre>{@code
  * ConsumerCustomizer fromConfig = (name, settings) ->

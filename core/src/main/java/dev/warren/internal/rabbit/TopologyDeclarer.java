@@ -112,7 +112,7 @@ public final class TopologyDeclarer {
                     ? "Either delete the queue so that Warren declares it anew (rabbitmqctl delete_queue '" + objectName
                             + "'; move its messages first, they are deleted with it), or make Warren declare what the "
                             + "broker has: set the handler's queue type (@Consumer(queueType = ...) or "
-                            + "warren.consumers.[" + objectName + "].queue-type)."
+                            + "warren.queues." + objectName + ".queue-type)."
                     : "Delete the exchange (rabbitmqctl delete_exchange '" + objectName
                             + "') or choose a topic name that no other exchange uses.";
             return new TopologyConflictException(objectName, argument,

@@ -2,8 +2,15 @@ package dev.warren.spring.autoconfigure;
 
 import dev.warren.Warren;
 import dev.warren.WarrenEngine;
+import dev.warren.WarrenException;
+import dev.warren.idempotency.IdempotencyStore;
+import dev.warren.idempotency.InMemoryIdempotencyStore;
+import dev.warren.idempotency.JdbcIdempotencyStore;
+import dev.warren.idempotency.RedisIdempotencyStore;
 import dev.warren.spring.autoconfigure.internal.HandlerBeans;
 import dev.warren.spring.autoconfigure.internal.PropertiesConverter;
+import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -15,7 +22,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,35 +33,63 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code @Consumer} and {@code @Subscribe} methods and runs their consumers with the application.
  * Annotation attributes may use placeholders: {@code @Consumer(queue = "${video.queue}")}.
  *
+ * <p>Idempotent handlers share one {@link IdempotencyStore}: an application bean of that type, or
+ * the store {@code warren.idempotency.store} names (memory, redis or jdbc). Payloads marked
+ * {@code @Valid} are checked with the application's Bean Validation validator.
+ *
  * @since 0.1
  */
-@AutoConfiguration(after = RabbitAutoConfiguration.class,
-        afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(after = RabbitAutoConfiguration.class, afterName = {
+        "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration"})
 @ConditionalOnClass({WarrenEngine.class, ConnectionFactory.class})
 @ConditionalOnBean(ConnectionFactory.class)
 @ConditionalOnProperty(prefix = "warren", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WarrenProperties.class)
 public class WarrenAutoConfiguration {
 
+    private static final String STORE_PROPERTY = "warren.idempotency.store";
+
+    /**
+     * The converter of the warren.* properties into Warren's settings.
+     *
+     * @param properties the bound properties
+     * @param environment the environment, for queue entries whose names contain dots
+     * @return the converter
+     */
+    @Bean
+    PropertiesConverter warrenPropertiesConverter(WarrenProperties properties, Environment environment) {
+        return new PropertiesConverter(properties, environment);
+    }
+
     /**
      * The engine, shared by the publisher and the consumers; closed with the context.
      *
      * @param connectionFactory Spring Boot's RabbitMQ connection factory
-     * @param properties the warren.* properties
+     * @param converter the warren.* properties as settings
      * @param jsonMapper the application's JSON mapper, when it has one
+     * @param idempotencyStore the store of idempotent handlers
+     * @param beanFactory where the application's Bean Validation validator is, when it has one
      * @param environment resolves placeholders in annotation attributes
      * @return the engine, started by the application context's lifecycle
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public WarrenEngine warrenEngine(ConnectionFactory connectionFactory, WarrenProperties properties,
-            ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
+    public WarrenEngine warrenEngine(ConnectionFactory connectionFactory, PropertiesConverter converter,
+            ObjectProvider<JsonMapper> jsonMapper, IdempotencyStore idempotencyStore,
+            ConfigurableListableBeanFactory beanFactory, Environment environment) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
-                .consumerDefaults(PropertiesConverter.consumerDefaults(properties))
-                .consumerCustomizer(PropertiesConverter.consumerCustomizer(properties))
-                .publisherSettings(PropertiesConverter.publisherSettings(properties))
+                .consumerDefaults(converter.consumerDefaults())
+                .consumerCustomizer(converter.consumerCustomizer())
+                .publisherSettings(converter.publisherSettings())
+                .idempotencyStore(idempotencyStore)
                 .nameResolver(environment::resolveRequiredPlaceholders);
         jsonMapper.ifAvailable(builder::jsonMapper);
+        if (org.springframework.util.ClassUtils.isPresent("jakarta.validation.Validator", getClass().getClassLoader())) {
+            BeanValidators.useApplicationValidator(builder, beanFactory);
+        }
         return builder.build();
     }
 
@@ -73,12 +110,90 @@ public class WarrenAutoConfiguration {
      *
      * @param beanFactory the bean factory to search for handlers
      * @param engine the engine
-     * @param properties the warren.* properties
+     * @param converter the warren.* properties as settings
      * @return the lifecycle bean
      */
     @Bean
     HandlerBeans warrenHandlerBeans(ConfigurableListableBeanFactory beanFactory, WarrenEngine engine,
-            WarrenProperties properties) {
-        return new HandlerBeans(beanFactory, engine, properties);
+            PropertiesConverter converter) {
+        return new HandlerBeans(beanFactory, engine, converter);
+    }
+
+    /** Keeps Jakarta Validation types out of the configuration's signatures, so it stays optional. */
+    static final class BeanValidators {
+
+        private BeanValidators() {
+        }
+
+        static void useApplicationValidator(WarrenEngine.Builder builder, ConfigurableListableBeanFactory beanFactory) {
+            beanFactory.getBeanProvider(jakarta.validation.Validator.class).ifUnique(builder::validator);
+        }
+    }
+
+    /** The in-memory store: the default, deduplicating within one instance. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "memory", matchIfMissing = true)
+    static class MemoryStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(IdempotencyStore.class)
+        IdempotencyStore warrenIdempotencyStore(WarrenProperties properties) {
+            return new InMemoryIdempotencyStore(properties.getIdempotency().getMemoryMaxEntries(), Clock.systemUTC());
+        }
+    }
+
+    /** The Redis store, on the application's Spring Data Redis connection. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "redis")
+    @ConditionalOnClass(name = "org.springframework.data.redis.core.StringRedisTemplate")
+    static class RedisStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(IdempotencyStore.class)
+        IdempotencyStore warrenIdempotencyStore(WarrenProperties properties, ObjectProvider<StringRedisTemplate> redis) {
+            StringRedisTemplate template = redis.getIfAvailable();
+            if (template == null) {
+                throw new WarrenException(STORE_PROPERTY + ": redis needs a Redis connection; add "
+                        + "spring-boot-starter-data-redis and set spring.data.redis.*, or use memory or jdbc");
+            }
+            return new RedisIdempotencyStore(template, properties.getIdempotency().getRedisKeyPrefix());
+        }
+    }
+
+    /** Fails clearly when the Redis store is asked for without Spring Data Redis. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "redis")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
+            "org.springframework.data.redis.core.StringRedisTemplate")
+    static class MissingRedisConfiguration {
+
+        @Bean
+        IdempotencyStore warrenIdempotencyStore() {
+            throw new WarrenException(STORE_PROPERTY + ": redis needs Spring Data Redis on the class path; add "
+                    + "spring-boot-starter-data-redis, or use memory or jdbc");
+        }
+    }
+
+    /** The JDBC store, on the application's DataSource. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "jdbc")
+    @ConditionalOnClass(name = "javax.sql.DataSource")
+    static class JdbcStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(IdempotencyStore.class)
+        IdempotencyStore warrenIdempotencyStore(WarrenProperties properties, ObjectProvider<DataSource> dataSource) {
+            DataSource source = dataSource.getIfAvailable();
+            if (source == null) {
+                throw new WarrenException(STORE_PROPERTY + ": jdbc needs a DataSource; add spring-boot-starter-jdbc and "
+                        + "set spring.datasource.*, or use memory or redis");
+            }
+            JdbcIdempotencyStore store = new JdbcIdempotencyStore(source, properties.getIdempotency().getJdbcTable(),
+                    Clock.systemUTC());
+            if (properties.getIdempotency().isJdbcCreateTable()) {
+                store.createTableIfMissing();
+            }
+            return store;
+        }
     }
 }

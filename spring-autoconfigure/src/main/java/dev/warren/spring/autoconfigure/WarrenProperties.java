@@ -1,25 +1,30 @@
 package dev.warren.spring.autoconfigure;
 
+import dev.warren.annotation.Delivery;
 import dev.warren.annotation.QueueType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Warren's {@code warren.*} properties. Per-handler settings override the handler's annotation,
- * which overrides the defaults:
+ * Warren's {@code warren.*} properties. A queue's settings override its handler's annotation, which
+ * overrides the defaults:
  *
  * <pre>
  * warren:
- *   consumer-defaults:
- *     prefetch: 20
- *   consumers:
- *     "[video.process]":        # the queue name; brackets keep the dots in the key
- *       concurrency: 4
- *   publisher:
- *     confirm-timeout: 5s
+ *   defaults:
+ *     retry: { max-attempts: 3, backoff: 1s, multiplier: 2, max-backoff: 1m }
+ *   queues:
+ *     video.process:            # the consumer name: a @Consumer's queue, or topic.group of a @Subscribe
+ *       concurrency: 5
+ *       prefetch: 10
+ *       idempotency: { enabled: true }
+ *   idempotency:
+ *     store: redis
  * </pre>
  *
  * <p>Bound once at start-up and converted to Warren's immutable settings, which validate every value
@@ -33,14 +38,18 @@ public class WarrenProperties {
     /** Whether Warren is configured at all: declares its topology, runs consumers and offers its publisher. */
     private boolean enabled = true;
 
-    /** Settings every handler gets where its annotation and its warren.consumers entry set nothing. */
-    private final ConsumerDefaults consumerDefaults = new ConsumerDefaults();
+    /** Settings every handler gets where its annotation and its warren.queues entry set nothing. */
+    private final Defaults defaults = new Defaults();
 
     /**
      * Per-handler settings, keyed by consumer name: the queue of a @Consumer, {@code <topic>.<group>}
-     * of a @Subscribe. A key that matches no handler fails start-up.
+     * of a @Subscribe. Dots in the key need no brackets. An entry that matches no handler is logged
+     * as a warning.
      */
-    private final Map<String, ConsumerOverrides> consumers = new LinkedHashMap<>();
+    private final Map<String, QueueOverrides> queues = new LinkedHashMap<>();
+
+    /** Where idempotent handlers remember processed messages. */
+    private final Idempotency idempotency = new Idempotency();
 
     /** Publisher settings. */
     private final Publisher publisher = new Publisher();
@@ -53,12 +62,16 @@ public class WarrenProperties {
         this.enabled = enabled;
     }
 
-    public ConsumerDefaults getConsumerDefaults() {
-        return consumerDefaults;
+    public Defaults getDefaults() {
+        return defaults;
     }
 
-    public Map<String, ConsumerOverrides> getConsumers() {
-        return consumers;
+    public Map<String, QueueOverrides> getQueues() {
+        return queues;
+    }
+
+    public Idempotency getIdempotency() {
+        return idempotency;
     }
 
     public Publisher getPublisher() {
@@ -66,16 +79,25 @@ public class WarrenProperties {
     }
 
     /** Defaults for every handler. */
-    public static class ConsumerDefaults {
+    public static class Defaults {
 
         /** Concurrent consumers per handler in this instance. */
         private int concurrency = 1;
 
-        /** Unacknowledged messages the broker may push to each consumer; keep it small for slow work. */
+        /** Unacknowledged messages the broker may push to each consumer (1..65535); keep it small for slow work. */
         private int prefetch = 10;
 
         /** Queue type Warren declares: quorum (replicated, the safe default) or classic. */
         private QueueType queueType = QueueType.QUORUM;
+
+        /** When messages are acknowledged: at-least-once (after the handler) or at-most-once (before it). */
+        private Delivery delivery = Delivery.AT_LEAST_ONCE;
+
+        /** How failed messages are retried before they are dead-lettered. */
+        private final RetryDefaults retry = new RetryDefaults();
+
+        /** How long idempotent handlers remember keys. */
+        private final IdempotencyDefaults idempotency = new IdempotencyDefaults();
 
         public int getConcurrency() {
             return concurrency;
@@ -100,19 +122,151 @@ public class WarrenProperties {
         public void setQueueType(QueueType queueType) {
             this.queueType = queueType;
         }
+
+        public Delivery getDelivery() {
+            return delivery;
+        }
+
+        public void setDelivery(Delivery delivery) {
+            this.delivery = delivery;
+        }
+
+        public RetryDefaults getRetry() {
+            return retry;
+        }
+
+        public IdempotencyDefaults getIdempotency() {
+            return idempotency;
+        }
+    }
+
+    /** The default retry policy. */
+    public static class RetryDefaults {
+
+        /** Attempts in all, the first delivery included; 1 means no retry. */
+        private int maxAttempts = 3;
+
+        /** The delay before the first retry. */
+        private Duration backoff = Duration.ofSeconds(1);
+
+        /** What each further delay is multiplied by (at least 1). */
+        private double multiplier = 2.0;
+
+        /** The longest delay. */
+        private Duration maxBackoff = Duration.ofMinutes(1);
+
+        /** The fraction by which delays vary, 0 to 0.5, so that retries do not arrive together. */
+        private double jitter;
+
+        /** Exception types that are permanent for every handler: dead-lettered without retries. */
+        private List<Class<? extends Throwable>> permanent = new ArrayList<>();
+
+        /** Exception types that are transient for every handler, besides I/O and timeout exceptions. */
+        private List<Class<? extends Throwable>> retryable = new ArrayList<>();
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getBackoff() {
+            return backoff;
+        }
+
+        public void setBackoff(Duration backoff) {
+            this.backoff = backoff;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public List<Class<? extends Throwable>> getPermanent() {
+            return permanent;
+        }
+
+        public void setPermanent(List<Class<? extends Throwable>> permanent) {
+            this.permanent = permanent;
+        }
+
+        public List<Class<? extends Throwable>> getRetryable() {
+            return retryable;
+        }
+
+        public void setRetryable(List<Class<? extends Throwable>> retryable) {
+            this.retryable = retryable;
+        }
+    }
+
+    /** How long idempotent handlers remember keys, by default. */
+    public static class IdempotencyDefaults {
+
+        /** How long a processed key is remembered; a duplicate arriving later is processed again. */
+        private Duration ttl = Duration.ofHours(24);
+
+        /** How long a claim holds if its consumer dies mid-handler; longer than the slowest handler run. */
+        private Duration claimTtl = Duration.ofMinutes(5);
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        public Duration getClaimTtl() {
+            return claimTtl;
+        }
+
+        public void setClaimTtl(Duration claimTtl) {
+            this.claimTtl = claimTtl;
+        }
     }
 
     /** One handler's settings; unset values fall back to the annotation, then the defaults. */
-    public static class ConsumerOverrides {
+    public static class QueueOverrides {
 
         /** Concurrent consumers for this handler in this instance. */
         private @Nullable Integer concurrency;
 
-        /** Unacknowledged messages the broker may push to each consumer of this handler. */
+        /** Unacknowledged messages the broker may push to each consumer of this handler (1..65535). */
         private @Nullable Integer prefetch;
 
         /** Queue type Warren declares for this handler's queue. */
         private @Nullable QueueType queueType;
+
+        /** When this handler's messages are acknowledged. */
+        private @Nullable Delivery delivery;
+
+        /** How this handler's failed messages are retried. */
+        private final RetryOverrides retry = new RetryOverrides();
+
+        /** Whether and how this handler skips duplicates. */
+        private final IdempotencyOverrides idempotency = new IdempotencyOverrides();
 
         public @Nullable Integer getConcurrency() {
             return concurrency;
@@ -136,6 +290,220 @@ public class WarrenProperties {
 
         public void setQueueType(@Nullable QueueType queueType) {
             this.queueType = queueType;
+        }
+
+        public @Nullable Delivery getDelivery() {
+            return delivery;
+        }
+
+        public void setDelivery(@Nullable Delivery delivery) {
+            this.delivery = delivery;
+        }
+
+        public RetryOverrides getRetry() {
+            return retry;
+        }
+
+        public IdempotencyOverrides getIdempotency() {
+            return idempotency;
+        }
+    }
+
+    /** One handler's retry policy; unset values fall back to the annotation, then the defaults. */
+    public static class RetryOverrides {
+
+        /** Attempts in all, the first delivery included; 1 means no retry. */
+        private @Nullable Integer maxAttempts;
+
+        /** The delay before the first retry. */
+        private @Nullable Duration backoff;
+
+        /** What each further delay is multiplied by. */
+        private @Nullable Double multiplier;
+
+        /** The longest delay. */
+        private @Nullable Duration maxBackoff;
+
+        /** The fraction by which delays vary, 0 to 0.5. */
+        private @Nullable Double jitter;
+
+        /** Exception types that are permanent for this handler, added to the others. */
+        private List<Class<? extends Throwable>> permanent = new ArrayList<>();
+
+        /** Exception types that are transient for this handler, added to the others. */
+        private List<Class<? extends Throwable>> retryable = new ArrayList<>();
+
+        public @Nullable Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(@Nullable Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public @Nullable Duration getBackoff() {
+            return backoff;
+        }
+
+        public void setBackoff(@Nullable Duration backoff) {
+            this.backoff = backoff;
+        }
+
+        public @Nullable Double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(@Nullable Double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public @Nullable Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(@Nullable Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public @Nullable Double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(@Nullable Double jitter) {
+            this.jitter = jitter;
+        }
+
+        public List<Class<? extends Throwable>> getPermanent() {
+            return permanent;
+        }
+
+        public void setPermanent(List<Class<? extends Throwable>> permanent) {
+            this.permanent = permanent;
+        }
+
+        public List<Class<? extends Throwable>> getRetryable() {
+            return retryable;
+        }
+
+        public void setRetryable(List<Class<? extends Throwable>> retryable) {
+            this.retryable = retryable;
+        }
+    }
+
+    /** One handler's deduplication. */
+    public static class IdempotencyOverrides {
+
+        /** Whether a message whose key was processed before is skipped. */
+        private @Nullable Boolean enabled;
+
+        /** The payload field that is the key (a JSON field name or pointer); unset for the message_id. */
+        private @Nullable String keyField;
+
+        /** How long a processed key is remembered. */
+        private @Nullable Duration ttl;
+
+        /** How long a claim holds if its consumer dies mid-handler. */
+        private @Nullable Duration claimTtl;
+
+        public @Nullable Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public @Nullable String getKeyField() {
+            return keyField;
+        }
+
+        public void setKeyField(@Nullable String keyField) {
+            this.keyField = keyField;
+        }
+
+        public @Nullable Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(@Nullable Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        public @Nullable Duration getClaimTtl() {
+            return claimTtl;
+        }
+
+        public void setClaimTtl(@Nullable Duration claimTtl) {
+            this.claimTtl = claimTtl;
+        }
+    }
+
+    /** The idempotency store shared by the idempotent handlers of this application. */
+    public static class Idempotency {
+
+        /** The store: memory (this instance only), redis (needs spring-boot-starter-data-redis) or jdbc (needs a DataSource). */
+        private Store store = Store.MEMORY;
+
+        /** Keys the in-memory store remembers before it forgets the oldest. */
+        private int memoryMaxEntries = 100_000;
+
+        /** Prefix of the Redis keys. */
+        private String redisKeyPrefix = "warren:idempotency:";
+
+        /** The table of the JDBC store. */
+        private String jdbcTable = "warren_idempotency";
+
+        /** Whether the JDBC store creates its table when it is missing. */
+        private boolean jdbcCreateTable = true;
+
+        public Store getStore() {
+            return store;
+        }
+
+        public void setStore(Store store) {
+            this.store = store;
+        }
+
+        public int getMemoryMaxEntries() {
+            return memoryMaxEntries;
+        }
+
+        public void setMemoryMaxEntries(int memoryMaxEntries) {
+            this.memoryMaxEntries = memoryMaxEntries;
+        }
+
+        public String getRedisKeyPrefix() {
+            return redisKeyPrefix;
+        }
+
+        public void setRedisKeyPrefix(String redisKeyPrefix) {
+            this.redisKeyPrefix = redisKeyPrefix;
+        }
+
+        public String getJdbcTable() {
+            return jdbcTable;
+        }
+
+        public void setJdbcTable(String jdbcTable) {
+            this.jdbcTable = jdbcTable;
+        }
+
+        public boolean isJdbcCreateTable() {
+            return jdbcCreateTable;
+        }
+
+        public void setJdbcCreateTable(boolean jdbcCreateTable) {
+            this.jdbcCreateTable = jdbcCreateTable;
+        }
+
+        /** Where processed keys are kept. */
+        public enum Store {
+            /** In this instance's memory: deduplicates within one instance. */
+            MEMORY,
+            /** In Redis, shared by every instance. */
+            REDIS,
+            /** In a database table, shared by every instance. */
+            JDBC
         }
     }
 

@@ -95,8 +95,9 @@ class WarrenAutoConfigurationIT {
     }
 
     @Test
-    void propertiesOverrideTheAnnotationAndDefaults() {
-        runner.withPropertyValues("warren.consumers.[" + queue + "].concurrency=3", "warren.consumer-defaults.prefetch=7")
+    void queuePropertiesOverrideTheAnnotationAndDefaultsEvenWithDotsInTheName() {
+        runner.withPropertyValues("warren.queues." + queue + ".concurrency=3", "warren.defaults.prefetch=7",
+                        "warren.queues." + queue + ".retry.max-attempts=1")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     RabbitAdmin rabbitAdmin = new RabbitAdmin(admin);
@@ -104,26 +105,59 @@ class WarrenAutoConfigurationIT {
                             .until(() -> rabbitAdmin.getQueueInfo(queue).getConsumerCount() == 3);
                     await().atMost(Duration.ofSeconds(10))
                             .until(() -> rabbitAdmin.getQueueInfo(topic + ".email").getConsumerCount() == 1);
+                    var topology = context.getBean(WarrenEngine.class).topology();
+                    // No retries for the queue, so no delay queues; the subscription keeps the default three attempts.
+                    assertThat(topology.queues()).extracting(q -> q.name())
+                            .noneMatch(name -> name.startsWith(queue + ".retry."))
+                            .contains(topic + ".email.retry.1s", topic + ".email.retry.2s");
                 });
     }
 
     @Test
-    void anInvalidPropertyFailsStartUpNamingIt() {
-        runner.withPropertyValues("warren.consumer-defaults.prefetch=0").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("warren.consumer-defaults.prefetch must be >= 1 but was 0");
+    void bracketedQueueKeysWorkToo() {
+        runner.withPropertyValues("warren.queues[" + queue + "].concurrency=2").run(context -> {
+            assertThat(context).hasNotFailed();
+            RabbitAdmin rabbitAdmin = new RabbitAdmin(admin);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rabbitAdmin.getQueueInfo(queue).getConsumerCount() == 2);
         });
     }
 
     @Test
-    void aConsumerEntryThatMatchesNoHandlerFailsStartUp() {
-        runner.withPropertyValues("warren.consumers.[vidoe.process].concurrency=2").run(context -> {
+    void anInvalidDefaultFailsStartUpNamingThePropertyValueAndRange() {
+        runner.withPropertyValues("warren.defaults.prefetch=0").run(context -> {
             assertThat(context).hasFailed();
             FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("[vidoe.process]", "match no handler", queue);
+            assertThat(analysis.getDescription()).contains("warren.defaults.prefetch: 0 is not allowed; use 1..65535");
+        });
+    }
+
+    @Test
+    void anInvalidQueueValueFailsStartUpNamingThePath() {
+        runner.withPropertyValues("warren.queues." + queue + ".prefetch=-1").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".prefetch: -1 is not allowed; use 1..65535");
+        });
+    }
+
+    @Test
+    void anInvalidRetryValueFailsStartUpNamingThePath() {
+        runner.withPropertyValues("warren.defaults.retry.multiplier=0.5").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("warren.defaults.retry: retry multiplier must be between 1 and 100 but was 0.5");
+        });
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aQueueEntryThatMatchesNoHandlerIsAWarningNamingIt(org.springframework.boot.test.system.CapturedOutput output) {
+        runner.withPropertyValues("warren.queues.vidoe.process.concurrency=2").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(output).contains("warren.queues.vidoe.process.concurrency", "match no handler", queue);
         });
     }
 
@@ -153,7 +187,8 @@ class WarrenAutoConfigurationIT {
         var resource = getClass().getClassLoader().getResource("META-INF/spring-configuration-metadata.json");
         assertThat(resource).isNotNull();
         String metadata = new String(resource.openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(metadata).contains("\"warren.publisher.confirm-timeout\"", "\"warren.consumer-defaults.prefetch\"",
-                "\"warren.consumers\"", "How long a publish waits for the broker's confirm");
+        assertThat(metadata).contains("\"warren.publisher.confirm-timeout\"", "\"warren.defaults.prefetch\"",
+                "\"warren.defaults.retry.max-attempts\"", "\"warren.defaults.delivery\"", "\"warren.queues\"",
+                "\"warren.idempotency.store\"", "How long a publish waits for the broker's confirm");
     }
 }

@@ -1,14 +1,12 @@
 package dev.warren.spring.autoconfigure.internal;
 
 import dev.warren.WarrenEngine;
-import dev.warren.WarrenException;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Subscribe;
-import dev.warren.spring.autoconfigure.WarrenProperties;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -32,12 +30,14 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final WarrenEngine engine;
-    private final WarrenProperties properties;
+    private static final Logger log = LoggerFactory.getLogger(HandlerBeans.class);
 
-    public HandlerBeans(ConfigurableListableBeanFactory beanFactory, WarrenEngine engine, WarrenProperties properties) {
+    private final PropertiesConverter converter;
+
+    public HandlerBeans(ConfigurableListableBeanFactory beanFactory, WarrenEngine engine, PropertiesConverter converter) {
         this.beanFactory = beanFactory;
         this.engine = engine;
-        this.properties = properties;
+        this.converter = converter;
     }
 
     @Override
@@ -55,12 +55,10 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
             Class<?> userClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
             consumerNames.addAll(engine.register(bean, userClass));
         }
-        List<String> unknown = new ArrayList<>(properties.getConsumers().keySet());
-        unknown.removeAll(consumerNames);
-        if (!unknown.isEmpty()) {
-            throw new WarrenException("warren.consumers." + unknown.stream().map(k -> "[" + k + "]").toList()
-                    + " match no handler; the handlers' consumer names are " + consumerNames
-                    + " (a @Consumer's queue, or <topic>.<group> of a @Subscribe). Fix the key or remove the entry");
+        Set<String> unmatched = converter.unmatchedQueueProperties(consumerNames);
+        if (!unmatched.isEmpty()) {
+            log.warn("{} match no handler of this application and are ignored; the handlers' consumer names are {} "
+                    + "(a @Consumer's queue, or <topic>.<group> of a @Subscribe)", unmatched, consumerNames);
         }
     }
 
