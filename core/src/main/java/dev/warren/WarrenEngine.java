@@ -11,6 +11,7 @@ import dev.warren.internal.pipeline.BeanValidation;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.internal.rabbit.JsonPublisher;
+import dev.warren.internal.rabbit.PolicyCheck;
 import dev.warren.internal.rabbit.PublisherChannels;
 import dev.warren.internal.rabbit.RabbitConsumer;
 import dev.warren.internal.rabbit.TopologyDeclarer;
@@ -18,6 +19,7 @@ import dev.warren.annotation.Delivery;
 import dev.warren.publish.PublisherSettings;
 import dev.warren.retry.RetryPolicy;
 import dev.warren.topology.ExchangeSpec;
+import dev.warren.topology.ManagementApi;
 import dev.warren.topology.Topology;
 import dev.warren.topology.TopologyConflictException;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ public final class WarrenEngine implements AutoCloseable {
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final IdempotencyStore idempotencyStore;
+    private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
     private volatile Topology topology = Topology.builder().build();
@@ -86,6 +89,7 @@ public final class WarrenEngine implements AutoCloseable {
         this.idempotencyStore = builder.idempotencyStore != null ? builder.idempotencyStore
                 : new InMemoryIdempotencyStore(DEFAULT_IN_MEMORY_KEYS, java.time.Clock.systemUTC());
         this.validator = builder.validator;
+        this.managementApi = builder.managementApi;
         // Handlers first: a bad one fails the build before the publisher starts its thread.
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
@@ -149,6 +153,7 @@ public final class WarrenEngine implements AutoCloseable {
         }
         Topology current = topology;
         declarer.declare(current);
+        checkPolicies(current);
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
         consumers.clear();
         for (HandlerEndpoint endpoint : endpoints) {
@@ -221,6 +226,31 @@ public final class WarrenEngine implements AutoCloseable {
     public synchronized void close() {
         stop();
         publisherChannels.close();
+    }
+
+    /**
+     * Checks the broker's policies against the topology when a management API is configured:
+     * a policy that breaks a guarantee fails start-up, a risky one is logged.
+     */
+    private void checkPolicies(Topology current) {
+        if (managementApi == null) {
+            return;
+        }
+        Map<String, Integer> budgets = new HashMap<>();
+        for (HandlerEndpoint endpoint : endpoints) {
+            budgets.put(endpoint.queue(), endpoint.settings().retry().maxAttempts());
+        }
+        PolicyCheck.Findings findings;
+        try {
+            findings = new PolicyCheck(managementApi, jsonMapper).check(current, budgets);
+        } catch (WarrenException e) {
+            log.warn("Skipped the check of broker policies: {}", e.getMessage());
+            return;
+        }
+        findings.warnings().forEach(warning -> log.warn("Broker policy: {}", warning));
+        if (!findings.problems().isEmpty()) {
+            throw new WarrenException("RabbitMQ policies break what Warren's queues need: " + String.join("; ", findings.problems()));
+        }
     }
 
     private void redeclare(Connection connection) {
@@ -299,6 +329,7 @@ public final class WarrenEngine implements AutoCloseable {
         private UnaryOperator<String> nameResolver = UnaryOperator.identity();
         private @org.jspecify.annotations.Nullable IdempotencyStore idempotencyStore;
         private @org.jspecify.annotations.Nullable Object validator;
+        private @org.jspecify.annotations.Nullable ManagementApi managementApi;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -398,6 +429,20 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder validator(jakarta.validation.Validator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * Lets the engine check the broker's policies at start-up through the management API: a
+         * policy that breaks a guarantee (a delivery limit below a handler's attempts, a TTL on a
+         * dead-letter queue) fails {@link WarrenEngine#start()}; a risky one is logged. Without it,
+         * policies are not checked. An API that does not answer is logged and skipped.
+         *
+         * @param managementApi where the management API answers
+         * @return this builder
+         */
+        public Builder managementApi(ManagementApi managementApi) {
+            this.managementApi = Objects.requireNonNull(managementApi, "managementApi");
             return this;
         }
 

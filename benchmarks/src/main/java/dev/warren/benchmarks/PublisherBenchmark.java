@@ -3,16 +3,12 @@ package dev.warren.benchmarks;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.warren.Warren;
 import dev.warren.WarrenEngine;
 import dev.warren.test.RabbitBroker;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -84,10 +80,10 @@ public final class PublisherBenchmark {
      * @throws Exception when the broker is unreachable or any message is not confirmed
      */
     public static void main(String[] args) throws Exception {
-        int messages = positiveProperty("messages", 50_000);
-        int warmup = positiveProperty("warmup", 5_000);
-        int rounds = positiveProperty("rounds", 3);
-        int syncMessages = positiveProperty("syncMessages", 5_000);
+        int messages = Benchmarks.positiveProperty("messages", 50_000);
+        int warmup = Benchmarks.positiveProperty("warmup", 5_000);
+        int rounds = Benchmarks.positiveProperty("rounds", 3);
+        int syncMessages = Benchmarks.positiveProperty("syncMessages", 5_000);
         String reportPath = System.getProperty("report");
 
         RabbitBroker broker = RabbitBroker.get();
@@ -101,7 +97,7 @@ public final class PublisherBenchmark {
                 broker.host(), broker.port(), queue);
 
         List<Result> results;
-        try (Connection admin = rawConnectionFactory(broker).newConnection("warren-benchmark-admin")) {
+        try (Connection admin = Benchmarks.rawConnectionFactory(broker).newConnection("warren-benchmark-admin")) {
             try (Channel channel = admin.createChannel()) {
                 channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic"));
             }
@@ -117,13 +113,7 @@ public final class PublisherBenchmark {
 
         String table = textTable(results);
         System.out.print(table);
-        if (reportPath != null && !reportPath.isBlank()) {
-            // exec:java runs in Maven's JVM, so a relative path is relative to where mvnw was started.
-            Path path = Path.of(reportPath).toAbsolutePath();
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, markdown(results, messages, body.length, rounds, warmup, syncMessages));
-            System.out.println("Report written to " + path);
-        }
+        Benchmarks.writeReport(reportPath, markdown(results, messages, body.length, rounds, warmup, syncMessages));
     }
 
     private static List<Result> runAll(RabbitBroker broker, Connection admin, String queue, byte[] body, int messages,
@@ -188,37 +178,9 @@ public final class PublisherBenchmark {
         }
     }
 
-    private static ConnectionFactory rawConnectionFactory(RabbitBroker broker) {
-        // Not setUri(broker.uri()): amqp-client reads the path "/" as the empty virtual host.
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(broker.host());
-        factory.setPort(broker.port());
-        factory.setUsername(broker.username());
-        factory.setPassword(broker.password());
-        factory.setVirtualHost(broker.virtualHost());
-        return factory;
-    }
-
     private static ThreadFactory namedThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> new Thread(runnable, prefix + count.incrementAndGet());
-    }
-
-    private static int positiveProperty(String name, int defaultValue) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim().replace("_", ""));
-            if (parsed >= 1) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the property's name.
-        }
-        throw new IllegalArgumentException("System property " + name + " must be a positive integer but was '" + value
-                + "'; e.g. -D" + name + "=" + defaultValue);
     }
 
     private static String textTable(List<Result> results) {
@@ -262,40 +224,11 @@ public final class PublisherBenchmark {
     private record Result(String name, int messages, double[] rates) {
 
         double median() {
-            double[] sorted = rates.clone();
-            Arrays.sort(sorted);
-            int middle = sorted.length / 2;
-            return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+            return Benchmarks.median(rates);
         }
 
         String roundsText() {
-            StringBuilder text = new StringBuilder();
-            for (double rate : rates) {
-                text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", rate));
-            }
-            return text.toString();
-        }
-    }
-
-    /**
-     * The payload: an order-like event whose JSON encoding is about 1 KB.
-     *
-     * @param id a unique id
-     * @param sequence the message's number within its round
-     * @param customer a customer id
-     * @param status a short status
-     * @param quantity an item count
-     * @param createdAtMillis a timestamp
-     * @param notes filler that brings the message to about 1 KB
-     */
-    record BenchmarkEvent(String id, long sequence, String customer, String status, int quantity, long createdAtMillis,
-            String notes) {
-
-        private static final String NOTES = "Deliver to the loading dock at the rear of the building. ".repeat(16);
-
-        static BenchmarkEvent numbered(long sequence) {
-            return new BenchmarkEvent("order-" + sequence, sequence, "customer-4711", "PLACED", 3, 1_700_000_000_000L + sequence,
-                    NOTES);
+            return Benchmarks.joined(rates, "%,.0f");
         }
     }
 
@@ -363,7 +296,7 @@ public final class PublisherBenchmark {
         RawAmqpClient(RabbitBroker broker, String queue, byte[] body) throws Exception {
             this.queue = queue;
             this.body = body;
-            this.connection = rawConnectionFactory(broker).newConnection("warren-benchmark-raw");
+            this.connection = Benchmarks.rawConnectionFactory(broker).newConnection("warren-benchmark-raw");
             this.channel = connection.createChannel();
             channel.confirmSelect();
             channel.addConfirmListener((tag, multiple) -> window.confirmed(settle(tag, multiple)),

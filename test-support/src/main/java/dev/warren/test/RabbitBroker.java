@@ -40,10 +40,45 @@ public final class RabbitBroker {
 
     private static volatile @Nullable RabbitBroker resolved;
 
+    /** The variable that points tests at the broker's management API, e.g. {@code http://broker:15672}. */
+    public static final String MANAGEMENT_URI_VARIABLE = "RABBITMQ_MANAGEMENT_URI";
+
+    private static final int MANAGEMENT_PORT = 15672;
+
     private final URI uri;
+    private final @Nullable URI managementUri;
+
+    private RabbitBroker(URI uri, @Nullable URI managementUri) {
+        this.uri = uri;
+        this.managementUri = managementUri;
+    }
 
     private RabbitBroker(URI uri) {
-        this.uri = uri;
+        this(uri, null);
+    }
+
+    /**
+     * The broker's management API: {@code RABBITMQ_MANAGEMENT_URI} if set, else port 15672 of the
+     * broker's host when it answers.
+     *
+     * @return the API, with this broker's credentials
+     * @throws IllegalStateException when the management plugin does not answer, saying how to enable it
+     */
+    public RabbitManagement management() {
+        URI api = managementUri;
+        if (api == null) {
+            String configured = System.getenv(MANAGEMENT_URI_VARIABLE);
+            if (configured == null || configured.isBlank()) {
+                configured = System.getProperty(MANAGEMENT_URI_VARIABLE);
+            }
+            api = configured != null && !configured.isBlank() ? URI.create(configured.trim())
+                    : URI.create("http://" + host() + ":" + MANAGEMENT_PORT);
+        }
+        if (!answers(api.getHost(), api.getPort() > 0 ? api.getPort() : 80)) {
+            throw new IllegalStateException("The RabbitMQ management API does not answer at " + api + "; enable it with "
+                    + "'rabbitmq-plugins enable rabbitmq_management', or set " + MANAGEMENT_URI_VARIABLE);
+        }
+        return new RabbitManagement(api, username(), password(), virtualHost());
     }
 
     /**
@@ -186,7 +221,7 @@ public final class RabbitBroker {
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "warren-test-rabbitmq-stop"));
             return new RabbitBroker(URI.create("amqp://" + container.getAdminUsername() + ":" + container.getAdminPassword()
-                    + "@" + container.getHost() + ":" + container.getAmqpPort() + "/"));
+                    + "@" + container.getHost() + ":" + container.getAmqpPort() + "/"), URI.create(container.getHttpUrl()));
         }
     }
 }

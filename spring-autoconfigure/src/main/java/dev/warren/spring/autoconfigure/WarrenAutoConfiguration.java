@@ -9,12 +9,15 @@ import dev.warren.idempotency.JdbcIdempotencyStore;
 import dev.warren.idempotency.RedisIdempotencyStore;
 import dev.warren.spring.autoconfigure.internal.HandlerBeans;
 import dev.warren.spring.autoconfigure.internal.PropertiesConverter;
+import dev.warren.topology.ManagementApi;
+import java.net.URI;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -73,13 +76,16 @@ public class WarrenAutoConfiguration {
      * @param idempotencyStore the store of idempotent handlers
      * @param beanFactory where the application's Bean Validation validator is, when it has one
      * @param environment resolves placeholders in annotation attributes
+     * @param properties the warren.* properties
+     * @param rabbitProperties the spring.rabbitmq.* properties, for the management API's defaults
      * @return the engine, started by the application context's lifecycle
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public WarrenEngine warrenEngine(ConnectionFactory connectionFactory, PropertiesConverter converter,
             ObjectProvider<JsonMapper> jsonMapper, IdempotencyStore idempotencyStore,
-            ConfigurableListableBeanFactory beanFactory, Environment environment) {
+            ConfigurableListableBeanFactory beanFactory, Environment environment, WarrenProperties properties,
+            ObjectProvider<RabbitProperties> rabbitProperties) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
                 .consumerDefaults(converter.consumerDefaults())
                 .consumerCustomizer(converter.consumerCustomizer())
@@ -87,6 +93,10 @@ public class WarrenAutoConfiguration {
                 .idempotencyStore(idempotencyStore)
                 .nameResolver(environment::resolveRequiredPlaceholders);
         jsonMapper.ifAvailable(builder::jsonMapper);
+        ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable());
+        if (managementApi != null) {
+            builder.managementApi(managementApi);
+        }
         if (org.springframework.util.ClassUtils.isPresent("jakarta.validation.Validator", getClass().getClassLoader())) {
             BeanValidators.useApplicationValidator(builder, beanFactory);
         }
@@ -117,6 +127,41 @@ public class WarrenAutoConfiguration {
     HandlerBeans warrenHandlerBeans(ConfigurableListableBeanFactory beanFactory, WarrenEngine engine,
             PropertiesConverter converter) {
         return new HandlerBeans(beanFactory, engine, converter);
+    }
+
+    /**
+     * The management API to check policies through: the configured URL, or port 15672 of the
+     * broker's host when something answers there; {@code null} when the check is off or there is
+     * no API.
+     */
+    static @org.jspecify.annotations.Nullable ManagementApi managementApi(WarrenProperties.Management management,
+            @org.jspecify.annotations.Nullable RabbitProperties rabbit) {
+        if (!management.isCheckPolicies()) {
+            return null;
+        }
+        String host = rabbit != null ? rabbit.determineHost() : "localhost";
+        URI url = management.getUrl();
+        if (url == null) {
+            url = URI.create("http://" + host + ":15672");
+            if (!answers(url)) {
+                return null;
+            }
+        }
+        String username = management.getUsername() != null ? management.getUsername()
+                : rabbit != null ? rabbit.determineUsername() : "guest";
+        String password = management.getPassword() != null ? management.getPassword()
+                : rabbit != null && rabbit.determinePassword() != null ? rabbit.determinePassword() : "guest";
+        String virtualHost = rabbit != null && rabbit.determineVirtualHost() != null ? rabbit.determineVirtualHost() : "/";
+        return new ManagementApi(url, username, password, virtualHost);
+    }
+
+    private static boolean answers(URI url) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()), 300);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Keeps Jakarta Validation types out of the configuration's signatures, so it stays optional. */

@@ -54,6 +54,61 @@ public class WarrenProperties {
     /** Publisher settings. */
     private final Publisher publisher = new Publisher();
 
+    /** The broker's management API, through which Warren checks at start-up that no policy undermines its queues. */
+    private final Management management = new Management();
+
+    public Management getManagement() {
+        return management;
+    }
+
+    /** The management API used for the start-up check of broker policies. */
+    public static class Management {
+
+        /** Whether to check the broker's policies at start-up. */
+        private boolean checkPolicies = true;
+
+        /** The API's URL; by default port 15672 of the RabbitMQ host, used when it answers. */
+        private java.net.@Nullable URI url;
+
+        /** The API user; by default spring.rabbitmq.username. Needs the monitoring tag. */
+        private @Nullable String username;
+
+        /** The API password; by default spring.rabbitmq.password. */
+        private @Nullable String password;
+
+        public boolean isCheckPolicies() {
+            return checkPolicies;
+        }
+
+        public void setCheckPolicies(boolean checkPolicies) {
+            this.checkPolicies = checkPolicies;
+        }
+
+        public java.net.@Nullable URI getUrl() {
+            return url;
+        }
+
+        public void setUrl(java.net.@Nullable URI url) {
+            this.url = url;
+        }
+
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+    }
+
     public boolean isEnabled() {
         return enabled;
     }

@@ -176,6 +176,24 @@ class WarrenAutoConfigurationIT {
     }
 
     @Test
+    void aBrokerPolicyThatUndercutsTheRetryBudgetFailsStartUp() {
+        String policy = RabbitBroker.uniqueName("it-boot-policy");
+        dev.warren.test.RabbitManagement management = RabbitBroker.get().management();
+        management.putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$", "{\"delivery-limit\":1}");
+        try {
+            runner.run(context -> {
+                assertThat(context).hasFailed();
+                FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+                assertThat(analysis).isNotNull();
+                assertThat(analysis.getDescription()).contains("policy '" + policy + "'", "delivery-limit 1",
+                        "below the handler's 3 attempts");
+            });
+        } finally {
+            management.deletePolicy(policy);
+        }
+    }
+
+    @Test
     void disabledWarrenConfiguresNothing() {
         runner.withPropertyValues("warren.enabled=false").run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(WarrenEngine.class).doesNotHaveBean(Warren.class);

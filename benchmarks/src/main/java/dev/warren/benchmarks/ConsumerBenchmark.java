@@ -1,0 +1,646 @@
+package dev.warren.benchmarks;
+
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.warren.WarrenEngine;
+import dev.warren.annotation.Consumer;
+import dev.warren.annotation.QueueType;
+import dev.warren.annotation.Retry;
+import dev.warren.consumer.ConsumerSettings;
+import dev.warren.consumer.ConsumerStats;
+import dev.warren.failure.TransientFailureException;
+import dev.warren.test.RabbitBroker;
+import dev.warren.topology.QueueSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Measures how fast one consumer drains ~1 KB persistent JSON messages from a durable queue, for
+ * raw amqp-client, a plain Spring AMQP listener container and a Warren {@code @Consumer}, healthy
+ * and with 10% poison messages, in one run against the same broker, and prints the median msg/s of
+ * each.
+ *
+ * <pre>{@code
+ * ./mvnw -q -pl benchmarks exec:java -Dexec.mainClass=dev.warren.benchmarks.ConsumerBenchmark -Dreport=benchmarks/target/consumer.md
+ * }</pre>
+ *
+ * <p>System properties: {@code messages} (default 20,000 per round), {@code rounds} (3, after one
+ * warm-up round), {@code queueType} ({@code quorum}, Warren's default, or {@code classic}) and
+ * {@code report} (a Markdown file to write the results to). The broker is found by
+ * {@link RabbitBroker#get()} ({@code RABBITMQ_URI}, else 127.0.0.1:5672).
+ *
+ * <p>Fairness: in every round each contender gets a fresh durable queue of the same type holding
+ * the same pre-published, pre-confirmed messages, and consumes them with one consumer, prefetch
+ * {@value #PREFETCH} and a manual acknowledgement per message after decoding the body into a
+ * {@link BenchmarkEvent} with Jackson. The clock starts just before the consumer is started (for
+ * Warren, {@code engine.start()}, which declares its topology again) and stops when the last
+ * healthy message was handled. Rounds of the contenders alternate so that drift of the broker hits
+ * all of them alike.
+ *
+ * <p>The failure path: every {@value #POISON_EVERY}th message makes the handler throw on each of
+ * its {@value #POISON_ATTEMPTS} attempts ({@code @Retry(maxAttempts = 3, backoff = "1s")}, so it
+ * waits 1 s and 2 s in delay queues) and must end in {@code <queue>.dlq}. Its healthy msg/s counts
+ * healthy messages up to the last one handled, while poison messages are being retried; its msg/s
+ * counts all messages up to the moment the last poison message is in the dead-letter queue, which
+ * the retry delays of at least 3 s dominate. Every round checks that each healthy message was
+ * handled exactly once, each poison message {@value #POISON_ATTEMPTS} times, and that the
+ * dead-letter queue holds exactly the poison messages.
+ *
+ * <p>Single-threaded: {@link #main} runs the rounds; the contenders' consumer threads handle the
+ * messages.
+ *
+ * @since 0.1
+ */
+public final class ConsumerBenchmark {
+
+    /** Unacknowledged messages the broker may push to each contender's consumer. */
+    static final int PREFETCH = 50;
+
+    /** Every this many messages one is poison on the failure path: 10%. */
+    static final int POISON_EVERY = 10;
+
+    /** Attempts at a poison message before it is dead-lettered, as in its {@code @Retry}. */
+    static final int POISON_ATTEMPTS = 3;
+
+    /** The Warren handlers' queue; the engine's name resolver replaces it by the round's queue. */
+    static final String QUEUE_PLACEHOLDER = "${benchmark.queue}";
+
+    /** How long a round may take to handle every message or dead-letter every poison one. */
+    private static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(2);
+
+    /** How long the pre-published messages may wait for their confirms. */
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(60);
+
+    /** How often the dead-letter queue's depth is read while poison messages are retried. */
+    private static final Duration DLQ_POLL_INTERVAL = Duration.ofMillis(10);
+
+    private static final String DEFAULT_EXCHANGE = "";
+
+    private ConsumerBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark and prints the results.
+     *
+     * @param args ignored; settings are system properties
+     * @throws Exception when the broker is unreachable, a round times out or a message was lost or
+     *     handled twice
+     */
+    public static void main(String[] args) throws Exception {
+        int messages = Benchmarks.positiveProperty("messages", 20_000);
+        int rounds = Benchmarks.positiveProperty("rounds", 3);
+        QueueType queueType = queueTypeProperty();
+        String reportPath = System.getProperty("report");
+
+        RabbitBroker broker = RabbitBroker.get();
+        // Configured as Warren's default mapper, so that all contenders decode alike.
+        JsonMapper mapper = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        List<byte[]> bodies = new ArrayList<>(messages);
+        for (int i = 0; i < messages; i++) {
+            bodies.add(mapper.writeValueAsBytes(BenchmarkEvent.numbered(i)));
+        }
+        Settings settings = new Settings(messages, bodies.get(0).length, rounds, queueType);
+
+        System.out.printf(Locale.ROOT, "Consumer benchmark: %,d x %,d-byte JSON messages per round, %d rounds after 1 warm-up, "
+                + "%s queues, prefetch %d, concurrency 1, %d CPUs, broker %s:%d%n", messages, settings.bodyBytes(), rounds,
+                queueName(queueType), PREFETCH, Runtime.getRuntime().availableProcessors(), broker.host(), broker.port());
+
+        List<Result> results;
+        try (Connection admin = Benchmarks.rawConnectionFactory(broker).newConnection("warren-benchmark-admin")) {
+            results = runAll(broker, admin, mapper.readerFor(BenchmarkEvent.class), bodies, settings);
+        }
+
+        System.out.print(textTable(results));
+        Benchmarks.writeReport(reportPath, markdown(results, settings));
+    }
+
+    private static List<Result> runAll(RabbitBroker broker, Connection admin, ObjectReader reader, List<byte[]> bodies,
+            Settings settings) throws Exception {
+        QueueType type = settings.queueType();
+        CachingConnectionFactory springFactory = broker.connectionFactory();
+        CachingConnectionFactory warrenFactory = broker.connectionFactory();
+        try (Connection raw = Benchmarks.rawConnectionFactory(broker).newConnection("warren-benchmark-raw")) {
+            List<Contender> contenders = List.of(
+                    new Contender("raw amqp-client", false, false,
+                            (queue, deliveries) -> new RawAmqpClientRun(raw, queue, type, reader, deliveries)),
+                    new Contender("Spring AMQP container", false, false,
+                            (queue, deliveries) -> new SpringContainerRun(springFactory, queue, type, reader, deliveries)),
+                    new Contender("Warren @Consumer", true, false,
+                            (queue, deliveries) -> new WarrenRun(warrenFactory, queue, type, new HealthyHandler(deliveries),
+                                    deliveries)),
+                    new Contender("Warren @Consumer, 10% poison", true, true,
+                            (queue, deliveries) -> new WarrenRun(warrenFactory, queue, type, new PoisonedHandler(deliveries),
+                                    deliveries)));
+
+            for (Contender contender : contenders) {
+                runRound(contender, admin, bodies, type);
+            }
+            List<List<Sample>> samples = new ArrayList<>();
+            contenders.forEach(contender -> samples.add(new ArrayList<>()));
+            for (int round = 0; round < settings.rounds(); round++) {
+                for (int i = 0; i < contenders.size(); i++) {
+                    samples.get(i).add(runRound(contenders.get(i), admin, bodies, type));
+                }
+            }
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < contenders.size(); i++) {
+                results.add(Result.of(contenders.get(i), samples.get(i)));
+            }
+            return results;
+        } finally {
+            // The engines and containers do not own their factories, so these close only after them.
+            springFactory.destroy();
+            warrenFactory.destroy();
+        }
+    }
+
+    /**
+     * One round of one contender on a fresh queue: declare, pre-publish, then time the consumer
+     * until every healthy message was handled and, on the failure path, every poison message is in
+     * the dead-letter queue. Deletes every queue the round declared, and checks the outcome.
+     */
+    private static Sample runRound(Contender contender, Connection admin, List<byte[]> bodies, QueueType type)
+            throws Exception {
+        String queue = RabbitBroker.uniqueName("warren.benchmark.consumer");
+        Deliveries deliveries = new Deliveries(bodies.size(), contender.poisoned());
+        Run run = contender.runs().create(queue, deliveries);
+        Sample sample;
+        // A channel of its own: if a round fails, the broker may close the channel that saw it.
+        try (Channel channel = admin.createChannel()) {
+            try {
+                run.declare();
+                prePublish(channel, queue, bodies);
+
+                long start = System.nanoTime();
+                run.start();
+                deliveries.awaitHealthy(OUTCOME_TIMEOUT);
+                long healthyNanos = System.nanoTime() - start;
+                long settledNanos = healthyNanos;
+                if (contender.poisoned()) {
+                    String deadLetterQueue = QueueSpec.deadLetterQueueName(queue);
+                    await().atMost(OUTCOME_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(DLQ_POLL_INTERVAL)
+                            .until(() -> depth(channel, deadLetterQueue) >= deliveries.poison());
+                    settledNanos = System.nanoTime() - start;
+                    requireDepth(channel, deadLetterQueue, deliveries.poison(), "poison messages");
+                }
+                sample = new Sample(bodies.size() / (settledNanos / 1e9), deliveries.healthy() / (healthyNanos / 1e9),
+                        contender.poisoned() ? settledNanos / 1e9 : Double.NaN);
+            } finally {
+                try {
+                    run.close();
+                } finally {
+                    for (String declared : run.queues()) {
+                        channel.queueDelete(declared);
+                    }
+                }
+            }
+        }
+        // Only now, with the consumer stopped, are the counts final.
+        deliveries.verify(contender.name());
+        run.verify();
+        return sample;
+    }
+
+    /** Publishes every body as a persistent JSON message and waits until the broker confirmed all. */
+    private static void prePublish(Channel channel, String queue, List<byte[]> bodies)
+            throws IOException, InterruptedException, TimeoutException {
+        channel.confirmSelect();
+        for (int i = 0; i < bodies.size(); i++) {
+            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                    .contentType("application/json")
+                    .deliveryMode(2)
+                    .messageId("order-" + i)
+                    .build();
+            channel.basicPublish(DEFAULT_EXCHANGE, queue, false, properties, bodies.get(i));
+        }
+        channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
+        requireDepth(channel, queue, bodies.size(), "pre-published messages");
+    }
+
+    private static int depth(Channel channel, String queue) throws IOException {
+        return channel.queueDeclarePassive(queue).getMessageCount();
+    }
+
+    private static void requireDepth(Channel channel, String queue, int expected, String what) throws IOException {
+        int depth = depth(channel, queue);
+        if (depth != expected) {
+            throw new IllegalStateException("Queue " + queue + " must hold the " + expected + " " + what + " but holds " + depth);
+        }
+    }
+
+    private static Map<String, Object> queueArguments(QueueType type) {
+        return Map.of("x-queue-type", queueName(type));
+    }
+
+    private static String queueName(QueueType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static QueueType queueTypeProperty() {
+        String value = System.getProperty("queueType", "quorum").trim();
+        for (QueueType type : List.of(QueueType.QUORUM, QueueType.CLASSIC)) {
+            if (queueName(type).equalsIgnoreCase(value)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("System property queueType must be quorum or classic but was '" + value
+                + "'; e.g. -DqueueType=quorum");
+    }
+
+    private static String textTable(List<Result> results) {
+        double raw = results.get(0).rate();
+        double warrenHealthy = warrenHealthy(results).rate();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n%-30s %9s %7s %14s %9s %13s  %s%n",
+                "contender", "msg/s", "vs raw", "healthy msg/s", "vs Warren", "poison in DLQ", "rounds (msg/s)"));
+        for (Result result : results) {
+            out.append(String.format(Locale.ROOT, "%-30s %,9.0f %6.2fx %14s %9s %13s  %s%n", result.name(), result.rate(),
+                    result.rate() / raw, result.healthyRateText(), result.versusText(warrenHealthy),
+                    result.deadLetteredText(), Benchmarks.joined(result.rates(), "%,.0f")));
+        }
+        return out.toString();
+    }
+
+    private static String markdown(List<Result> results, Settings settings) {
+        double raw = results.get(0).rate();
+        double warrenHealthy = warrenHealthy(results).rate();
+        StringBuilder out = new StringBuilder("# Consumer benchmark\n\n");
+        out.append(String.format(Locale.ROOT, "%,d persistent %,d-byte JSON messages per round, pre-published to a fresh durable "
+                + "%s queue per contender and round; one consumer, prefetch %d, manual ack per message after decoding with "
+                + "Jackson; median of %d rounds after a warm-up round; %d CPUs. Time runs from starting the consumer to the "
+                + "last healthy message handled (Warren's includes `engine.start()` declaring its topology).%n%n",
+                settings.messages(), settings.bodyBytes(), queueName(settings.queueType()), PREFETCH, settings.rounds(),
+                Runtime.getRuntime().availableProcessors()));
+        out.append("| Contender | msg/s | vs raw amqp-client | Healthy msg/s | vs Warren healthy | All poison in DLQ after | "
+                + "Rounds (msg/s) |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (Result result : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2fx | %s | %s | %s | %s |%n", result.name(), result.rate(),
+                    result.rate() / raw, result.healthyRateText(), result.versusText(warrenHealthy), result.deadLetteredText(),
+                    Benchmarks.joined(result.rates(), "%,.0f")));
+        }
+        out.append(String.format(Locale.ROOT, "%nPoison path: every %dth message throws on each of its %d attempts "
+                + "(`@Retry(maxAttempts = 3, backoff = \"1s\")`: 1 s, then 2 s in delay queues) and ends in `<queue>.dlq`. Its "
+                + "msg/s counts all messages until the last poison one is in the dead-letter queue, so the retry delays "
+                + "dominate it; its healthy msg/s counts the healthy messages until the last of them was handled. Warren's "
+                + "per-message WARN logs are switched off for the run. Each round checked that every healthy message was "
+                + "handled exactly once and the dead-letter queue holds exactly the poison messages.%n",
+                POISON_EVERY, POISON_ATTEMPTS));
+        return out.toString();
+    }
+
+    private static Result warrenHealthy(List<Result> results) {
+        return results.stream().filter(result -> result.warren() && !result.poisoned()).findFirst().orElseThrow();
+    }
+
+    private record Settings(int messages, int bodyBytes, int rounds, QueueType queueType) {
+    }
+
+    /** Creates a contender's consumer for one round; performs no I/O. */
+    @FunctionalInterface
+    private interface RunFactory {
+        Run create(String queue, Deliveries deliveries) throws Exception;
+    }
+
+    /** One contender's consumer on one round's queue. Used by the benchmark's main thread. */
+    private interface Run extends AutoCloseable {
+
+        /** The queues {@link #declare()} declares, to delete after the round. */
+        List<String> queues();
+
+        /** Declares the queue to consume, as this contender's users would. */
+        void declare() throws Exception;
+
+        /** Starts consuming. */
+        void start() throws Exception;
+
+        /** Checks the contender's own account of the round, after {@link #close()}. */
+        default void verify() {
+        }
+
+        /** Stops consuming; messages in progress finish. */
+        @Override
+        void close() throws Exception;
+    }
+
+    private record Contender(String name, boolean warren, boolean poisoned, RunFactory runs) {
+    }
+
+    /**
+     * One round's outcome.
+     *
+     * @param rate messages per second until every message was settled
+     * @param healthyRate healthy messages per second until the last of them was handled
+     * @param deadLetteredSeconds seconds until every poison message was in the dead-letter queue; NaN
+     *     without poison
+     */
+    private record Sample(double rate, double healthyRate, double deadLetteredSeconds) {
+    }
+
+    private record Result(String name, boolean warren, boolean poisoned, double[] rates, double[] healthyRates,
+            double[] deadLetteredSeconds) {
+
+        static Result of(Contender contender, List<Sample> samples) {
+            return new Result(contender.name(), contender.warren(), contender.poisoned(),
+                    samples.stream().mapToDouble(Sample::rate).toArray(),
+                    samples.stream().mapToDouble(Sample::healthyRate).toArray(),
+                    samples.stream().mapToDouble(Sample::deadLetteredSeconds).toArray());
+        }
+
+        double rate() {
+            return Benchmarks.median(rates);
+        }
+
+        String healthyRateText() {
+            return poisoned ? String.format(Locale.ROOT, "%,.0f", Benchmarks.median(healthyRates)) : "-";
+        }
+
+        String versusText(double warrenHealthy) {
+            return poisoned ? String.format(Locale.ROOT, "%.2fx", Benchmarks.median(healthyRates) / warrenHealthy) : "-";
+        }
+
+        String deadLetteredText() {
+            return poisoned ? String.format(Locale.ROOT, "%.2f s", Benchmarks.median(deadLetteredSeconds)) : "-";
+        }
+    }
+
+    /**
+     * Counts how often each message was handled and releases the main thread when every healthy
+     * one was. Called on the contender's consumer threads; lock-free.
+     */
+    static final class Deliveries {
+
+        private final boolean poisoned;
+        private final AtomicIntegerArray handled;
+        private final int poison;
+        private final CountDownLatch healthyLeft;
+
+        Deliveries(int messages, boolean poisoned) {
+            this.poisoned = poisoned;
+            this.handled = new AtomicIntegerArray(messages);
+            int count = 0;
+            for (int i = 0; poisoned && i < messages; i++) {
+                count += isPoison(i) ? 1 : 0;
+            }
+            this.poison = count;
+            this.healthyLeft = new CountDownLatch(messages - count);
+        }
+
+        /**
+         * Records one handling of an event.
+         *
+         * @return whether the event is poison, which the handler must fail
+         */
+        boolean handle(BenchmarkEvent event) {
+            int sequence = Math.toIntExact(event.sequence());
+            int times = handled.incrementAndGet(sequence);
+            boolean isPoison = poisoned && isPoison(sequence);
+            if (!isPoison && times == 1) {
+                healthyLeft.countDown();
+            }
+            return isPoison;
+        }
+
+        int poison() {
+            return poison;
+        }
+
+        int healthy() {
+            return handled.length() - poison;
+        }
+
+        void awaitHealthy(Duration timeout) throws InterruptedException {
+            if (!healthyLeft.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(healthyLeft.getCount() + " of " + healthy() + " healthy messages were not "
+                        + "handled within " + timeout + "; is the consumer stuck or the broker blocked by an alarm?");
+            }
+        }
+
+        /** Checks that each healthy message was handled once and each poison one on every attempt. */
+        void verify(String contender) {
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < handled.length(); i++) {
+                int expected = poisoned && isPoison(i) ? POISON_ATTEMPTS : 1;
+                if (handled.get(i) != expected) {
+                    wrong.add("message " + i + " " + handled.get(i) + " times instead of " + expected);
+                }
+            }
+            if (!wrong.isEmpty()) {
+                throw new IllegalStateException(contender + " handled " + wrong.size() + " message(s) a wrong number of times, "
+                        + "e.g. " + wrong.subList(0, Math.min(5, wrong.size())));
+            }
+        }
+
+        private static boolean isPoison(long sequence) {
+            return sequence % POISON_EVERY == 0;
+        }
+    }
+
+    /** Baseline: a {@link DefaultConsumer} on its own amqp-client channel, acknowledging each message. */
+    private static final class RawAmqpClientRun implements Run {
+
+        private final Connection connection;
+        private final String queue;
+        private final QueueType type;
+        private final ObjectReader reader;
+        private final Deliveries deliveries;
+        private final Channel channel;
+
+        RawAmqpClientRun(Connection connection, String queue, QueueType type, ObjectReader reader, Deliveries deliveries)
+                throws IOException {
+            this.connection = connection;
+            this.queue = queue;
+            this.type = type;
+            this.reader = reader;
+            this.deliveries = deliveries;
+            this.channel = connection.createChannel();
+        }
+
+        @Override
+        public List<String> queues() {
+            return List.of(queue);
+        }
+
+        @Override
+        public void declare() throws IOException {
+            channel.queueDeclare(queue, true, false, false, queueArguments(type));
+        }
+
+        @Override
+        public void start() throws IOException {
+            channel.basicQos(PREFETCH);
+            // handleDelivery runs on the connection's consumer work pool, not its I/O thread.
+            channel.basicConsume(queue, false, "warren-benchmark-raw-" + queue, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                        throws IOException {
+                    deliveries.handle(reader.readValue(body));
+                    channel.basicAck(envelope.getDeliveryTag(), false);
+                }
+            });
+        }
+
+        @Override
+        public void close() throws IOException, TimeoutException {
+            // Closing the channel cancels its consumer; every message was acknowledged by now.
+            if (channel.isOpen() && connection.isOpen()) {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Baseline: a {@link SimpleMessageListenerContainer} with manual acknowledgement and a
+     * {@link ChannelAwareMessageListener}, set up like Warren's own container.
+     */
+    private static final class SpringContainerRun implements Run {
+
+        private final CachingConnectionFactory factory;
+        private final String queue;
+        private final QueueType type;
+        private final SimpleMessageListenerContainer container;
+
+        SpringContainerRun(CachingConnectionFactory factory, String queue, QueueType type, ObjectReader reader,
+                Deliveries deliveries) {
+            this.factory = factory;
+            this.queue = queue;
+            this.type = type;
+            this.container = new SimpleMessageListenerContainer(factory);
+            container.setQueueNames(queue);
+            container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+            container.setConcurrentConsumers(1);
+            container.setPrefetchCount(PREFETCH);
+            container.setTaskExecutor(new SimpleAsyncTaskExecutor("benchmark-spring-" + queue + "-"));
+            container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> {
+                deliveries.handle(reader.readValue(message.getBody()));
+                channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
+            });
+            container.afterPropertiesSet();
+        }
+
+        @Override
+        public List<String> queues() {
+            return List.of(queue);
+        }
+
+        @Override
+        public void declare() {
+            new RabbitAdmin(factory).declareQueue(new Queue(queue, true, false, false, queueArguments(type)));
+        }
+
+        @Override
+        public void start() {
+            container.start();
+        }
+
+        @Override
+        public void close() {
+            container.stop();
+            container.destroy();
+        }
+    }
+
+    /** Warren: an engine per round whose one handler consumes the round's queue. */
+    private static final class WarrenRun implements Run {
+
+        private final WarrenEngine engine;
+        private final Deliveries deliveries;
+
+        WarrenRun(CachingConnectionFactory factory, String queue, QueueType type, Object handler, Deliveries deliveries) {
+            this.engine = WarrenEngine.builder(factory)
+                    .handlers(handler)
+                    .nameResolver(name -> QUEUE_PLACEHOLDER.equals(name) ? queue : name)
+                    // The handlers set prefetch and concurrency; the queue type comes from -DqueueType.
+                    .consumerDefaults(new ConsumerSettings(1, PREFETCH, type))
+                    .build();
+            this.deliveries = deliveries;
+        }
+
+        @Override
+        public List<String> queues() {
+            // The work queue, its dead-letter queue and one delay queue per backoff step.
+            return engine.topology().queues().stream().map(QueueSpec::name).toList();
+        }
+
+        @Override
+        public void declare() {
+            engine.declareTopology();
+        }
+
+        @Override
+        public void start() {
+            engine.start();
+        }
+
+        @Override
+        public void verify() {
+            ConsumerStats stats = engine.consumerStats().values().iterator().next();
+            int poison = deliveries.poison();
+            if (stats.processed() != deliveries.healthy() || stats.deadLettered() != poison
+                    || stats.retried() != (long) poison * (POISON_ATTEMPTS - 1)) {
+                throw new IllegalStateException("Warren counted " + stats + " but expected " + deliveries.healthy()
+                        + " processed, " + poison * (POISON_ATTEMPTS - 1) + " retried and " + poison + " dead-lettered");
+            }
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
+    }
+
+    /** Warren's healthy handler. Called on the engine's consumer thread. */
+    static final class HealthyHandler {
+
+        private final Deliveries deliveries;
+
+        HealthyHandler(Deliveries deliveries) {
+            this.deliveries = deliveries;
+        }
+
+        @Consumer(queue = QUEUE_PLACEHOLDER, prefetch = PREFETCH, concurrency = 1)
+        void handle(BenchmarkEvent event) {
+            deliveries.handle(event);
+        }
+    }
+
+    /** Warren's handler on the failure path: throws for every poison message. Called on the engine's consumer thread. */
+    static final class PoisonedHandler {
+
+        private final Deliveries deliveries;
+
+        PoisonedHandler(Deliveries deliveries) {
+            this.deliveries = deliveries;
+        }
+
+        @Consumer(queue = QUEUE_PLACEHOLDER, prefetch = PREFETCH, concurrency = 1,
+                retry = @Retry(maxAttempts = POISON_ATTEMPTS, backoff = "1s"))
+        void handle(BenchmarkEvent event) {
+            if (deliveries.handle(event)) {
+                throw new TransientFailureException("Message " + event.id() + " is poison by design of the benchmark");
+            }
+        }
+    }
+}

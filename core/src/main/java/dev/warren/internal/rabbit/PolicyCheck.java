@@ -1,0 +1,173 @@
+package dev.warren.internal.rabbit;
+
+import dev.warren.WarrenException;
+import dev.warren.topology.ManagementApi;
+import dev.warren.topology.QueueSpec;
+import dev.warren.topology.Topology;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Compares the broker's policies with what Warren's queues need, through the management API.
+ * Policies are matched here rather than read from each queue, because the broker reports a
+ * queue's effective policy only after its next statistics round.
+ */
+public final class PolicyCheck {
+
+    /** What the check found: problems that break a guarantee, and warnings. */
+    public record Findings(List<String> problems, List<String> warnings) {
+    }
+
+    private record Policy(String name, Pattern pattern, String applyTo, int priority, JsonNode definition, boolean operator) {
+
+        boolean appliesTo(QueueSpec queue) {
+            boolean kind = switch (applyTo) {
+                case "all", "queues" -> true;
+                case "classic_queues" -> queue.type() == dev.warren.annotation.QueueType.CLASSIC;
+                case "quorum_queues" -> queue.type() == dev.warren.annotation.QueueType.QUORUM;
+                default -> false;
+            };
+            return kind && pattern.matcher(queue.name()).find();
+        }
+
+        String describe() {
+            return (operator ? "operator policy '" : "policy '") + name + "'";
+        }
+    }
+
+    private final ManagementApi api;
+    private final JsonMapper mapper;
+    private final HttpClient http;
+
+    public PolicyCheck(ManagementApi api, JsonMapper mapper) {
+        this.api = api;
+        this.mapper = mapper;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    /**
+     * Checks the queues of a topology.
+     *
+     * @param topology the queues
+     * @param retryBudgets the max attempts of each work queue's handler
+     * @throws WarrenException when the management API cannot be read
+     */
+    public Findings check(Topology topology, Map<String, Integer> retryBudgets) {
+        List<Policy> policies = new ArrayList<>(read("policies", false));
+        policies.addAll(read("operator-policies", true));
+        List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (QueueSpec queue : topology.queues()) {
+            for (Policy policy : effective(policies, queue)) {
+                check(queue, policy, retryBudgets, problems, warnings);
+            }
+        }
+        return new Findings(problems, warnings);
+    }
+
+    private static void check(QueueSpec queue, Policy policy, Map<String, Integer> retryBudgets, List<String> problems,
+            List<String> warnings) {
+        JsonNode definition = policy.definition();
+        String where = policy.describe() + " applies to queue '" + queue.name() + "'";
+        Integer budget = retryBudgets.get(queue.name());
+        if (budget != null && definition.has("delivery-limit") && definition.get("delivery-limit").asInt() < budget) {
+            problems.add(where + " with delivery-limit " + definition.get("delivery-limit").asInt()
+                    + ", below the handler's " + budget + " attempts: the broker would dead-letter messages Warren still "
+                    + "means to process. Raise the policy's delivery-limit to at least " + budget
+                    + " or exclude the queue from its pattern");
+        }
+        boolean delayQueue = queue.arguments().containsKey("x-message-ttl");
+        boolean deadLetterQueue = queue.name().endsWith(".dlq") && !queue.arguments().containsKey("x-dead-letter-exchange");
+        if (definition.has("message-ttl")) {
+            long ttl = definition.get("message-ttl").asLong();
+            if (deadLetterQueue) {
+                problems.add(where + " with message-ttl " + ttl + " ms: dead letters would be deleted before anyone "
+                        + "looks at them. Exclude dead-letter queues (.dlq) from the policy");
+            } else if (delayQueue) {
+                long delay = ((Number) queue.arguments().get("x-message-ttl")).longValue();
+                if (ttl < delay) {
+                    warnings.add(where + " with message-ttl " + ttl + " ms: retries come back after " + ttl
+                            + " ms instead of " + delay + " ms");
+                }
+            } else {
+                warnings.add(where + " with message-ttl " + ttl + " ms: messages waiting longer are dead-lettered as "
+                        + "expired without reaching the handler");
+            }
+        }
+        if (definition.has("expires")) {
+            warnings.add(where + " with expires " + definition.get("expires").asLong() + " ms: the broker deletes the "
+                    + "queue when it goes unused that long, with its messages");
+        }
+        if ((definition.has("max-length") || definition.has("max-length-bytes")) && deadLetterQueue) {
+            warnings.add(where + " with a length limit: dead letters beyond it are dropped");
+        }
+    }
+
+    /** The highest-priority user policy and operator policy that match, as the broker chooses them. */
+    private static List<Policy> effective(List<Policy> policies, QueueSpec queue) {
+        List<Policy> effective = new ArrayList<>();
+        for (boolean operator : new boolean[] {false, true}) {
+            policies.stream().filter(p -> p.operator() == operator && p.appliesTo(queue))
+                    .max(java.util.Comparator.comparingInt(Policy::priority)).ifPresent(effective::add);
+        }
+        return effective;
+    }
+
+    private List<Policy> read(String kind, boolean operator) {
+        String vhost = URLEncoder.encode(api.virtualHost(), StandardCharsets.UTF_8).replace("+", "%20");
+        URI uri = api.url().resolve("/api/" + kind + "/" + vhost);
+        String credentials = Base64.getEncoder().encodeToString((api.username() + ":" + api.password()).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Basic " + credentials).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new WarrenException("The RabbitMQ management API at " + api.url() + " did not answer (" + e.getMessage() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarrenException("Interrupted while reading policies from " + api.url(), e);
+        }
+        if (response.statusCode() != 200) {
+            throw new WarrenException("The RabbitMQ management API at " + uri + " answered " + response.statusCode()
+                    + "; the user '" + api.username() + "' needs the monitoring or policymaker tag");
+        }
+        List<Policy> policies = new ArrayList<>();
+        try {
+            for (JsonNode node : mapper.readTree(response.body())) {
+                Policy policy = parse(node, operator);
+                if (policy != null) {
+                    policies.add(policy);
+                }
+            }
+        } catch (JacksonException e) {
+            throw new WarrenException("The RabbitMQ management API at " + uri + " answered something that is not JSON", e);
+        }
+        return policies;
+    }
+
+    private static @Nullable Policy parse(JsonNode node, boolean operator) {
+        try {
+            return new Policy(node.path("name").asString(), Pattern.compile(node.path("pattern").asString()),
+                    node.path("apply-to").asString("all"), node.path("priority").asInt(0), node.path("definition"), operator);
+        } catch (PatternSyntaxException e) {
+            return null;
+        }
+    }
+}
