@@ -10,12 +10,14 @@ import dev.warren.idempotency.InMemoryIdempotencyStore;
 import dev.warren.internal.pipeline.BeanValidation;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.PayloadValidator;
+import dev.warren.internal.rabbit.BreakerGate;
 import dev.warren.internal.rabbit.JsonPublisher;
 import dev.warren.internal.rabbit.PolicyCheck;
 import dev.warren.internal.rabbit.PublisherChannels;
 import dev.warren.internal.rabbit.RabbitConsumer;
 import dev.warren.internal.rabbit.TopologyDeclarer;
 import dev.warren.annotation.Delivery;
+import dev.warren.protection.CircuitBreakerSettings;
 import dev.warren.publish.PublisherSettings;
 import dev.warren.retry.RetryPolicy;
 import dev.warren.topology.ExchangeSpec;
@@ -30,6 +32,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -75,6 +80,9 @@ public final class WarrenEngine implements AutoCloseable {
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final IdempotencyStore idempotencyStore;
+    private final BreakerGate breakers = new BreakerGate(this::isRunning);
+    private final Map<String, CircuitBreakerSettings> breakerSettings;
+    private final CircuitBreakerSettings breakerDefaults;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
@@ -90,6 +98,8 @@ public final class WarrenEngine implements AutoCloseable {
                 : new InMemoryIdempotencyStore(DEFAULT_IN_MEMORY_KEYS, java.time.Clock.systemUTC());
         this.validator = builder.validator;
         this.managementApi = builder.managementApi;
+        this.breakerSettings = Map.copyOf(builder.breakerSettings);
+        this.breakerDefaults = builder.breakerDefaults;
         // Handlers first: a bad one fails the build before the publisher starts its thread.
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
@@ -156,13 +166,29 @@ public final class WarrenEngine implements AutoCloseable {
         checkPolicies(current);
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
         consumers.clear();
+        breakers.clearConsumers();
         for (HandlerEndpoint endpoint : endpoints) {
             PayloadValidator validator = endpoint.method().validatesPayload()
                     ? BeanValidation.of(this.validator, endpoint.method().describe())
                     : PayloadValidator.NONE;
+            ConsumerSettings settings = endpoint.settings();
+            CircuitBreaker breaker = settings.circuitBreaker() == null ? null
+                    : breakers.breaker(settings.circuitBreaker(),
+                            breakerSettings.getOrDefault(settings.circuitBreaker(), breakerDefaults));
+            RateLimiter rateLimiter = settings.rateLimit() == null ? null : RateLimiter.of(endpoint.queue(),
+                    RateLimiterConfig.custom()
+                            .limitForPeriod(settings.rateLimit().permits())
+                            .limitRefreshPeriod(settings.rateLimit().period())
+                            .timeoutDuration(java.time.Duration.ofMillis(500))
+                            .build());
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStore,
-                    java.util.concurrent.ThreadLocalRandom.current());
-            consumers.add(new RabbitConsumer(connectionFactory, pipeline, publisherChannels, publisherSettings.confirmTimeout()));
+                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter);
+            RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
+                    publisherSettings.confirmTimeout());
+            consumers.add(consumer);
+            if (breaker != null) {
+                breakers.guard(settings.circuitBreaker(), consumer);
+            }
         }
         running = true;
         connectionFactory.addConnectionListener(redeclareOnConnect);
@@ -225,6 +251,7 @@ public final class WarrenEngine implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
+        breakers.close();
         publisherChannels.close();
     }
 
@@ -296,6 +323,15 @@ public final class WarrenEngine implements AutoCloseable {
     }
 
     /**
+     * The state of each circuit breaker: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}.
+     *
+     * @return breaker name to state; empty before start or without breakers
+     */
+    public Map<String, String> circuitBreakerStates() {
+        return breakers.states();
+    }
+
+    /**
      * What each handler's consumer has done since {@link #start()}.
      *
      * @return consumer name to a snapshot of its counters; empty before start
@@ -330,6 +366,8 @@ public final class WarrenEngine implements AutoCloseable {
         private @org.jspecify.annotations.Nullable IdempotencyStore idempotencyStore;
         private @org.jspecify.annotations.Nullable Object validator;
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
+        private final Map<String, CircuitBreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
+        private CircuitBreakerSettings breakerDefaults = CircuitBreakerSettings.DEFAULTS;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -443,6 +481,30 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder managementApi(ManagementApi managementApi) {
             this.managementApi = Objects.requireNonNull(managementApi, "managementApi");
+            return this;
+        }
+
+        /**
+         * Configures a named circuit breaker, which handlers join with
+         * {@code @Consumer(circuitBreaker = "name")}.
+         *
+         * @param name the breaker's name
+         * @param settings when it opens and how it recovers
+         * @return this builder
+         */
+        public Builder circuitBreaker(String name, CircuitBreakerSettings settings) {
+            breakerSettings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(settings, "settings"));
+            return this;
+        }
+
+        /**
+         * Sets the settings of breakers that are not configured by name.
+         *
+         * @param settings the defaults, {@link CircuitBreakerSettings#DEFAULTS} unless set
+         * @return this builder
+         */
+        public Builder circuitBreakerDefaults(CircuitBreakerSettings settings) {
+            this.breakerDefaults = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

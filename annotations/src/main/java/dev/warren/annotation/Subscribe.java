@@ -94,4 +94,24 @@ public @interface Subscribe {
      * @return the key field, or empty for the message id
      */
     String idempotencyKey() default "";
+
+    /**
+     * The circuit breaker this handler's calls go through. Handlers that call the same dependency
+     * share a breaker by giving the same name; while it is open, Warren stops consuming from all of
+     * their queues, and the messages wait there untouched. Configure it under
+     * {@code warren.circuit-breakers.<name>}; by default it opens after 5 consecutive failures and
+     * tries again after 30 s. Permanent failures (bad input) do not count.
+     *
+     * @return the breaker's name, or empty for none
+     */
+    String circuitBreaker() default "";
+
+    /**
+     * The most messages per second (or minute, or hour) this handler processes in this instance,
+     * across its concurrency: {@code "100/s"}, {@code "600/m"}. A message waiting for its turn is
+     * neither acknowledged nor dropped; prefetch bounds how many wait in memory.
+     *
+     * @return the rate, or empty for no limit
+     */
+    String rateLimit() default "";
 }

@@ -3,8 +3,10 @@ package dev.warren.consumer;
 import dev.warren.WarrenException;
 import dev.warren.annotation.Delivery;
 import dev.warren.annotation.QueueType;
+import dev.warren.protection.RateLimit;
 import dev.warren.retry.RetryPolicy;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one handler's queue is declared and consumed, and how its failures and duplicates are handled.
@@ -16,10 +18,12 @@ import java.util.Objects;
  * @param retry attempts, backoff and error classes
  * @param delivery at-least-once or at-most-once
  * @param idempotency whether and how duplicates are skipped
+ * @param circuitBreaker the name of the circuit breaker the handler's calls go through, or {@code null}
+ * @param rateLimit the most messages per period the handler processes in this instance, or {@code null}
  * @since 0.1
  */
 public record ConsumerSettings(int concurrency, int prefetch, QueueType queueType, RetryPolicy retry, Delivery delivery,
-        IdempotencySettings idempotency) {
+        IdempotencySettings idempotency, @Nullable String circuitBreaker, @Nullable RateLimit rateLimit) {
 
     /** One consumer per instance: add instances or raise it per handler. */
     public static final int DEFAULT_CONCURRENCY = 1;
@@ -57,6 +61,9 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
             throw new WarrenException("delivery must be AT_LEAST_ONCE or AT_MOST_ONCE but was DEFAULT");
         }
         Objects.requireNonNull(idempotency, "idempotency");
+        if (circuitBreaker != null && circuitBreaker.isBlank()) {
+            circuitBreaker = null;
+        }
     }
 
     /**
@@ -67,7 +74,8 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @param queueType quorum or classic
      */
     public ConsumerSettings(int concurrency, int prefetch, QueueType queueType) {
-        this(concurrency, prefetch, queueType, RetryPolicy.defaults(), Delivery.AT_LEAST_ONCE, IdempotencySettings.DISABLED);
+        this(concurrency, prefetch, queueType, RetryPolicy.defaults(), Delivery.AT_LEAST_ONCE, IdempotencySettings.DISABLED,
+                null, null);
     }
 
     /**
@@ -84,7 +92,7 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
                 concurrency != 0 ? concurrency : this.concurrency,
                 prefetch != 0 ? prefetch : this.prefetch,
                 queueType != QueueType.DEFAULT ? queueType : this.queueType,
-                retry, delivery, idempotency);
+                retry, delivery, idempotency, circuitBreaker, rateLimit);
     }
 
     /**
@@ -94,7 +102,7 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @return the settings
      */
     public ConsumerSettings withRetry(RetryPolicy retry) {
-        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency);
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
     }
 
     /**
@@ -105,7 +113,7 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      */
     public ConsumerSettings withDelivery(Delivery delivery) {
         return delivery == Delivery.DEFAULT ? this
-                : new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency);
+                : new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
     }
 
     /**
@@ -115,6 +123,26 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @return the settings
      */
     public ConsumerSettings withIdempotency(IdempotencySettings idempotency) {
-        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency);
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+    }
+
+    /**
+     * These settings with another circuit breaker.
+     *
+     * @param circuitBreaker the breaker's name, or {@code null} for none
+     * @return the settings
+     */
+    public ConsumerSettings withCircuitBreaker(@Nullable String circuitBreaker) {
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+    }
+
+    /**
+     * These settings with another rate limit.
+     *
+     * @param rateLimit the limit, or {@code null} for none
+     * @return the settings
+     */
+    public ConsumerSettings withRateLimit(@Nullable RateLimit rateLimit) {
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
     }
 }

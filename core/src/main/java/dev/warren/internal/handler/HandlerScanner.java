@@ -11,6 +11,7 @@ import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.consumer.IdempotencySettings;
 import dev.warren.internal.DurationText;
+import dev.warren.protection.RateLimit;
 import dev.warren.retry.RetryPolicy;
 import dev.warren.topology.Topology;
 import java.lang.reflect.Method;
@@ -75,7 +76,7 @@ public final class HandlerScanner {
         String queue = requireText(annotation.queue(), method, "@Consumer(queue)");
         ConsumerSettings settings = settings(queue, method, new Attributes(annotation.concurrency(), annotation.prefetch(),
                 annotation.queueType(), annotation.retry(), annotation.delivery(), annotation.idempotent(),
-                annotation.idempotencyKey()));
+                annotation.idempotencyKey(), annotation.circuitBreaker(), annotation.rateLimit()));
         return new HandlerEndpoint(queue, queue, null, null, settings, handler);
     }
 
@@ -85,13 +86,13 @@ public final class HandlerScanner {
         String queue = Topology.subscriptionQueueName(topic, group);
         ConsumerSettings settings = settings(queue, method, new Attributes(annotation.concurrency(), annotation.prefetch(),
                 annotation.queueType(), annotation.retry(), annotation.delivery(), annotation.idempotent(),
-                annotation.idempotencyKey()));
+                annotation.idempotencyKey(), annotation.circuitBreaker(), annotation.rateLimit()));
         return new HandlerEndpoint(queue, queue, topic, group, settings, handler);
     }
 
     /** What @Consumer and @Subscribe have in common. */
     private record Attributes(int concurrency, int prefetch, QueueType queueType, Retry retry, Delivery delivery,
-            boolean idempotent, String idempotencyKey) {
+            boolean idempotent, String idempotencyKey, String circuitBreaker, String rateLimit) {
     }
 
     private ConsumerSettings settings(String name, Method method, Attributes attributes) {
@@ -105,6 +106,12 @@ public final class HandlerScanner {
                     idempotency = idempotency.withKeyField(attributes.idempotencyKey());
                 }
                 settings = settings.withIdempotency(idempotency);
+            }
+            if (!attributes.circuitBreaker().isBlank()) {
+                settings = settings.withCircuitBreaker(attributes.circuitBreaker());
+            }
+            if (!attributes.rateLimit().isBlank()) {
+                settings = settings.withRateLimit(RateLimit.parse(attributes.rateLimit()));
             }
             return customizer.customize(name, settings);
         } catch (WarrenException e) {

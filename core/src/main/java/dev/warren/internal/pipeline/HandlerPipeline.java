@@ -6,6 +6,8 @@ import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerMethod;
 import dev.warren.retry.RetryPolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,10 +28,20 @@ public final class HandlerPipeline {
     private final PayloadValidator validator;
     private final @Nullable IdempotencyGuard idempotency;
     private final RandomGenerator random;
+    private final @Nullable CircuitBreaker breaker;
+    private final @Nullable RateLimiter rateLimiter;
     private final StatsCounter stats = new StatsCounter();
 
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random) {
+        this(endpoint, mapper, validator, idempotencyStore, random, null, null);
+    }
+
+    public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
+            IdempotencyStore idempotencyStore, RandomGenerator random, @Nullable CircuitBreaker breaker,
+            @Nullable RateLimiter rateLimiter) {
+        this.breaker = breaker;
+        this.rateLimiter = rateLimiter;
         this.endpoint = endpoint;
         this.decoder = new PayloadDecoder(mapper, endpoint.method().payloadType());
         this.validator = validator;
@@ -47,6 +59,38 @@ public final class HandlerPipeline {
         return stats;
     }
 
+    /**
+     * Whether the circuit breaker lets a call through now. When it does not, the transport gives the
+     * message back to the queue untouched; when it does, {@link #process} must follow.
+     */
+    public boolean admits() {
+        return breaker == null || breaker.tryAcquirePermission();
+    }
+
+    /**
+     * Waits for the rate limiter's permit, in slices, as long as {@code keepWaiting} says so.
+     *
+     * @return {@code true} with a permit; {@code false} when the wait was given up
+     */
+    public boolean awaitPermit(java.util.function.BooleanSupplier keepWaiting) {
+        if (rateLimiter == null) {
+            return true;
+        }
+        while (keepWaiting.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            if (rateLimiter.acquirePermission()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives back a permission taken by {@link #admits()} for a delivery that is not processed after all. */
+    public void releaseAdmission() {
+        if (breaker != null) {
+            breaker.releasePermission();
+        }
+    }
+
     /** Processes one delivery; never throws for a failure of the message, the handler or the store. */
     public Outcome process(InboundMessage message) {
         HandlerMethod handler = endpoint.method();
@@ -60,11 +104,13 @@ public final class HandlerPipeline {
                 key = idempotency.key(message);
                 IdempotencyStore.Claim claim = idempotency.claim(key);
                 if (claim == IdempotencyStore.Claim.ALREADY_PROCESSED) {
+                    releaseAdmission();
                     stats.duplicate();
                     log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
                     return Outcome.DUPLICATE;
                 }
                 if (claim == IdempotencyStore.Claim.IN_PROGRESS) {
+                    releaseAdmission();
                     // Another consumer is on it. Acking this copy would lose the message if that one
                     // dies, so it waits and comes back; it has not been attempted, so no attempt is counted.
                     return new Outcome.Retry(endpoint.settings().retry().delayAfter(1), attempt - 1, null,
@@ -74,11 +120,15 @@ public final class HandlerPipeline {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
+            // Bad input or Warren's own store: not the dependency behind the breaker.
+            releaseAdmission();
             return failed(message, attempt, e, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
         }
+        long started = System.nanoTime();
         try {
             handler.invoke(payload, DeliveryContext.of(message));
         } catch (VirtualMachineError e) {
+            releaseAdmission();
             // The JVM is in trouble; leave the message unacknowledged so the broker redelivers it.
             throw e;
         } catch (Throwable e) {
@@ -87,7 +137,22 @@ public final class HandlerPipeline {
             }
             String reason = handler.describe() + " threw " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "");
+            if (breaker != null) {
+                if (endpoint.settings().retry().classify(e) == FailureClass.PERMANENT) {
+                    // Bad input says nothing about the dependency.
+                    breaker.releasePermission();
+                } else {
+                    breaker.onError(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+                    if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+                        // A failed trial call means the dependency is still down, whatever the rate says.
+                        breaker.transitionToOpenState();
+                    }
+                }
+            }
             return failed(message, attempt, e, reason, key);
+        }
+        if (breaker != null) {
+            breaker.onSuccess(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         stats.processed();
         if (key != null) {

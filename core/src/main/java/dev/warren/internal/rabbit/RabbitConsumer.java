@@ -51,6 +51,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     private final PublisherChannels publisher;
     private final Duration confirmTimeout;
     private final boolean ackFirst;
+    private volatile boolean running;
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
@@ -89,11 +90,39 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     }
 
     public void start() {
+        running = true;
         container.start();
     }
 
     public void stop() {
+        running = false;
         container.stop();
+    }
+
+    /** Stops taking messages while a circuit breaker is open; what was prefetched goes back to the queue. */
+    public void pause() {
+        running = false;
+        container.stop();
+        log.info("Paused consumption from queue {}", queue());
+    }
+
+    /** Takes one message at a time, for a half-open circuit breaker's trial calls. */
+    public void resumeForTrial() {
+        container.stop();
+        container.setConcurrentConsumers(1);
+        container.setPrefetchCount(1);
+        running = true;
+        container.start();
+    }
+
+    /** Consumes again at full concurrency and prefetch. */
+    public void resume() {
+        container.stop();
+        container.setConcurrentConsumers(pipeline.endpoint().settings().concurrency());
+        container.setPrefetchCount(pipeline.endpoint().settings().prefetch());
+        running = true;
+        container.start();
+        log.info("Resumed consumption from queue {}", queue());
     }
 
     public boolean isRunning() {
@@ -109,6 +138,16 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     public void onMessage(Message message, Channel channel) throws IOException {
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
+        if (!pipeline.admits()) {
+            // The circuit breaker is open and this consumer is being paused: the message goes back untouched.
+            channel.basicReject(tag, true);
+            return;
+        }
+        if (!pipeline.awaitPermit(() -> running)) {
+            pipeline.releaseAdmission();
+            channel.basicReject(tag, true);
+            return;
+        }
         if (ackFirst) {
             // At-most-once: the broker forgets the message before the handler runs.
             channel.basicAck(tag, false);

@@ -1,0 +1,117 @@
+package dev.warren;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.annotation.Consumer;
+import dev.warren.annotation.Retry;
+import dev.warren.failure.PermanentFailureException;
+import dev.warren.protection.CircuitBreakerSettings;
+import dev.warren.test.RabbitBroker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+/** A circuit breaker that pauses consumption while a dependency is down, on the real broker. */
+class CircuitBreakerIT {
+
+    record Charge(int n) {
+    }
+
+    static final class PaymentGateway {
+        volatile boolean down = true;
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger charged = new AtomicInteger();
+
+        @Consumer(queue = "${queue}", circuitBreaker = "payment-gateway", concurrency = 2,
+                retry = @Retry(maxAttempts = 10, backoff = "1m"))
+        void charge(Charge charge) throws IOException {
+            if (down) {
+                failures.incrementAndGet();
+                throw new IOException("payment gateway unreachable");
+            }
+            charged.incrementAndGet();
+        }
+    }
+
+    static final class BadInput {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Consumer(queue = "${queue}", circuitBreaker = "strict", retry = @Retry(maxAttempts = 1))
+        void charge(Charge charge) {
+            calls.incrementAndGet();
+            throw new PermanentFailureException("charge " + charge.n() + " is malformed");
+        }
+    }
+
+    final String queue = RabbitBroker.uniqueName("it.breaker");
+    final BrokerFixture broker = new BrokerFixture(Map.of("queue", queue));
+    final RabbitAdmin admin = new RabbitAdmin(broker.connectionFactory);
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    @Test
+    void breakerOpensAfterFiveFailuresKeepsTheQueueUntouchedThenTrialsCloseItAndTheQueueDrains() {
+        PaymentGateway gateway = new PaymentGateway();
+        WarrenEngine engine = broker.build(broker.engine(gateway).circuitBreaker("payment-gateway",
+                CircuitBreakerSettings.DEFAULTS.withWaitInOpen(Duration.ofSeconds(2)).withTrialCalls(2)));
+        engine.declareTopology();
+        for (int i = 0; i < 30; i++) {
+            engine.warren().send(queue, new Charge(i));
+        }
+        engine.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(engine.circuitBreakerStates().get("payment-gateway")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.getQueueInfo(queue).getConsumerCount() == 0);
+        // Five failures opened it; the other 25 wait in the queue, untouched, burning no attempts.
+        assertThat(gateway.failures).hasValue(5);
+        assertThat(admin.getQueueInfo(queue).getMessageCount()).isEqualTo(25);
+        assertThat(broker.drain(queue + ".dlq")).isEmpty();
+
+        gateway.down = false;
+        await().atMost(Duration.ofSeconds(15)).until(() -> "CLOSED".equals(engine.circuitBreakerStates().get("payment-gateway")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> gateway.charged.get() == 25);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.getQueueInfo(queue).getConsumerCount() == 2);
+        assertThat(gateway.failures).hasValue(5);
+    }
+
+    @Test
+    void aFailedTrialOpensTheBreakerAgain() {
+        PaymentGateway gateway = new PaymentGateway();
+        WarrenEngine engine = broker.build(broker.engine(gateway).circuitBreaker("payment-gateway",
+                CircuitBreakerSettings.DEFAULTS.withFailureThreshold(3).withWaitInOpen(Duration.ofSeconds(1))));
+        engine.declareTopology();
+        for (int i = 0; i < 10; i++) {
+            engine.warren().send(queue, new Charge(i));
+        }
+        engine.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.failures.get() == 3);
+        // After the wait, one trial message fails and the breaker opens again, for another wait.
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.failures.get() == 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "OPEN".equals(engine.circuitBreakerStates().get("payment-gateway")));
+        assertThat(gateway.charged).hasValue(0);
+    }
+
+    @Test
+    void permanentFailuresDoNotTripTheBreaker() {
+        BadInput handler = new BadInput();
+        WarrenEngine engine = broker.build(broker.engine(handler));
+        engine.start();
+
+        for (int i = 0; i < 12; i++) {
+            engine.warren().send(queue, new Charge(i));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.consumerStats().get(queue).deadLettered() == 12);
+        assertThat(engine.circuitBreakerStates()).containsEntry("strict", "CLOSED");
+        assertThat(handler.calls).hasValue(12);
+    }
+}
