@@ -83,10 +83,12 @@ public final class WarrenEngine implements AutoCloseable {
     private final BreakerGate breakers = new BreakerGate(this::isRunning);
     private final Map<String, CircuitBreakerSettings> breakerSettings;
     private final CircuitBreakerSettings breakerDefaults;
+    private final java.util.function.Function<String, CircuitBreakerSettings> breakerResolver;
+    private final List<Topology> extraTopology;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
-    private volatile Topology topology = Topology.builder().build();
+    private volatile Topology topology;
     private volatile boolean running;
 
     private WarrenEngine(Builder builder) {
@@ -100,6 +102,9 @@ public final class WarrenEngine implements AutoCloseable {
         this.managementApi = builder.managementApi;
         this.breakerSettings = Map.copyOf(builder.breakerSettings);
         this.breakerDefaults = builder.breakerDefaults;
+        this.breakerResolver = builder.breakerResolver;
+        this.extraTopology = List.copyOf(builder.extraTopology);
+        this.topology = topologyOf(List.of(), builder.extraTopology);
         // Handlers first: a bad one fails the build before the publisher starts its thread.
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
@@ -145,7 +150,7 @@ public final class WarrenEngine implements AutoCloseable {
         List<HandlerEndpoint> all = new ArrayList<>(endpoints);
         all.addAll(found);
         requireOneHandlerPerQueue(all);
-        Topology merged = topologyOf(all);
+        Topology merged = topologyOf(all, extraTopology);
         endpoints.addAll(found);
         topology = merged;
         return found.stream().map(HandlerEndpoint::consumerName).toList();
@@ -173,8 +178,7 @@ public final class WarrenEngine implements AutoCloseable {
                     : PayloadValidator.NONE;
             ConsumerSettings settings = endpoint.settings();
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
-                    : breakers.breaker(settings.circuitBreaker(),
-                            breakerSettings.getOrDefault(settings.circuitBreaker(), breakerDefaults));
+                    : breakers.breaker(settings.circuitBreaker(), breakerSettings(settings.circuitBreaker()));
             RateLimiter rateLimiter = settings.rateLimit() == null ? null : RateLimiter.of(endpoint.queue(),
                     RateLimiterConfig.custom()
                             .limitForPeriod(settings.rateLimit().permits())
@@ -301,8 +305,9 @@ public final class WarrenEngine implements AutoCloseable {
         }
     }
 
-    private static Topology topologyOf(List<HandlerEndpoint> endpoints) {
+    private static Topology topologyOf(List<HandlerEndpoint> endpoints, List<Topology> extra) {
         Topology.Builder builder = Topology.builder();
+        extra.forEach(builder::include);
         for (HandlerEndpoint endpoint : endpoints) {
             ConsumerSettings settings = endpoint.settings();
             // At-most-once never retries, so it needs no delay queues.
@@ -320,6 +325,25 @@ public final class WarrenEngine implements AutoCloseable {
             }
         }
         return builder.build();
+    }
+
+    private CircuitBreakerSettings breakerSettings(String name) {
+        CircuitBreakerSettings configured = breakerSettings.get(name);
+        if (configured == null) {
+            configured = breakerResolver.apply(name);
+        }
+        return configured != null ? configured : breakerDefaults;
+    }
+
+    /**
+     * The settings each handler runs with: defaults, then its annotation, then configuration.
+     *
+     * @return consumer name to settings, for the handlers registered so far
+     */
+    public synchronized Map<String, ConsumerSettings> consumerSettings() {
+        Map<String, ConsumerSettings> settings = new java.util.LinkedHashMap<>();
+        endpoints.forEach(endpoint -> settings.put(endpoint.consumerName(), endpoint.settings()));
+        return settings;
     }
 
     /**
@@ -368,6 +392,8 @@ public final class WarrenEngine implements AutoCloseable {
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
         private final Map<String, CircuitBreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
         private CircuitBreakerSettings breakerDefaults = CircuitBreakerSettings.DEFAULTS;
+        private java.util.function.Function<String, CircuitBreakerSettings> breakerResolver = name -> null;
+        private final List<Topology> extraTopology = new ArrayList<>();
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -494,6 +520,31 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder circuitBreaker(String name, CircuitBreakerSettings settings) {
             breakerSettings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(settings, "settings"));
+            return this;
+        }
+
+        /**
+         * Looks up the settings of breakers not configured with {@link #circuitBreaker}, for
+         * example from configuration; a breaker it returns {@code null} for gets the defaults.
+         *
+         * @param resolver breaker name to settings, or {@code null}
+         * @return this builder
+         */
+        public Builder circuitBreakerResolver(java.util.function.Function<String, CircuitBreakerSettings> resolver) {
+            this.breakerResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Declares queues, exchanges and bindings besides those of the handlers, such as a queue
+         * another service consumes:
+         * {@code .declare(Topology.builder().workQueue("audit.log", QueueType.QUORUM).build())}.
+         *
+         * @param topology what to declare as well
+         * @return this builder
+         */
+        public Builder declare(Topology topology) {
+            extraTopology.add(Objects.requireNonNull(topology, "topology"));
             return this;
         }
 

@@ -85,8 +85,14 @@ public final class ConsumerBenchmark {
     /** Attempts at a poison message before it is dead-lettered, as in its {@code @Retry}. */
     static final int POISON_ATTEMPTS = 3;
 
-    /** The Warren handlers' queue; the engine's name resolver replaces it by the round's queue. */
-    static final String QUEUE_PLACEHOLDER = "${benchmark.queue}";
+    /** The healthy Warren handler's queue; the engine's name resolver replaces it by the round's queue. */
+    static final String HEALTHY_QUEUE = "${benchmark.healthy-queue}";
+
+    /**
+     * The failing Warren handler's queue, resolved like {@link #HEALTHY_QUEUE}. A name of its own, as
+     * two handlers of one application never share a queue; each round's engine has one of them.
+     */
+    static final String POISONED_QUEUE = "${benchmark.poisoned-queue}";
 
     /** How long a round may take to handle every message or dead-letter every poison one. */
     private static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(2);
@@ -467,6 +473,9 @@ public final class ConsumerBenchmark {
         private final ObjectReader reader;
         private final Deliveries deliveries;
         private final Channel channel;
+        private final String consumerTag;
+        private final CountDownLatch cancelled = new CountDownLatch(1);
+        private boolean consuming;
 
         RawAmqpClientRun(Connection connection, String queue, QueueType type, ObjectReader reader, Deliveries deliveries)
                 throws IOException {
@@ -476,6 +485,7 @@ public final class ConsumerBenchmark {
             this.reader = reader;
             this.deliveries = deliveries;
             this.channel = connection.createChannel();
+            this.consumerTag = "warren-benchmark-raw-" + queue;
         }
 
         @Override
@@ -492,22 +502,36 @@ public final class ConsumerBenchmark {
         public void start() throws IOException {
             channel.basicQos(PREFETCH);
             // handleDelivery runs on the connection's consumer work pool, not its I/O thread.
-            channel.basicConsume(queue, false, "warren-benchmark-raw-" + queue, new DefaultConsumer(channel) {
+            channel.basicConsume(queue, false, consumerTag, new DefaultConsumer(channel) {
                 @Override
-                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
                         throws IOException {
                     deliveries.handle(reader.readValue(body));
                     channel.basicAck(envelope.getDeliveryTag(), false);
                 }
+
+                @Override
+                public void handleCancelOk(String tag) {
+                    cancelled.countDown();
+                }
             });
+            consuming = true;
         }
 
         @Override
-        public void close() throws IOException, TimeoutException {
-            // Closing the channel cancels its consumer; every message was acknowledged by now.
-            if (channel.isOpen() && connection.isOpen()) {
-                channel.close();
+        public void close() throws IOException, TimeoutException, InterruptedException {
+            if (!channel.isOpen() || !connection.isOpen()) {
+                return;
             }
+            if (consuming) {
+                // The last message is counted before its ack is sent. The cancel-ok is dispatched after the
+                // deliveries already dispatched, so waiting for it lets that ack go out before the channel closes.
+                channel.basicCancel(consumerTag);
+                if (!cancelled.await(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("The raw consumer on " + queue + " was not cancelled within " + CONFIRM_TIMEOUT);
+                }
+            }
+            channel.close();
         }
     }
 
@@ -571,7 +595,7 @@ public final class ConsumerBenchmark {
         WarrenRun(CachingConnectionFactory factory, String queue, QueueType type, Object handler, Deliveries deliveries) {
             this.engine = WarrenEngine.builder(factory)
                     .handlers(handler)
-                    .nameResolver(name -> QUEUE_PLACEHOLDER.equals(name) ? queue : name)
+                    .nameResolver(name -> HEALTHY_QUEUE.equals(name) || POISONED_QUEUE.equals(name) ? queue : name)
                     // The handlers set prefetch and concurrency; the queue type comes from -DqueueType.
                     .consumerDefaults(new ConsumerSettings(1, PREFETCH, type))
                     .build();
@@ -612,30 +636,18 @@ public final class ConsumerBenchmark {
     }
 
     /** Warren's healthy handler. Called on the engine's consumer thread. */
-    static final class HealthyHandler {
+    record HealthyHandler(Deliveries deliveries) {
 
-        private final Deliveries deliveries;
-
-        HealthyHandler(Deliveries deliveries) {
-            this.deliveries = deliveries;
-        }
-
-        @Consumer(queue = QUEUE_PLACEHOLDER, prefetch = PREFETCH, concurrency = 1)
+        @Consumer(queue = HEALTHY_QUEUE, prefetch = PREFETCH, concurrency = 1)
         void handle(BenchmarkEvent event) {
             deliveries.handle(event);
         }
     }
 
     /** Warren's handler on the failure path: throws for every poison message. Called on the engine's consumer thread. */
-    static final class PoisonedHandler {
+    record PoisonedHandler(Deliveries deliveries) {
 
-        private final Deliveries deliveries;
-
-        PoisonedHandler(Deliveries deliveries) {
-            this.deliveries = deliveries;
-        }
-
-        @Consumer(queue = QUEUE_PLACEHOLDER, prefetch = PREFETCH, concurrency = 1,
+        @Consumer(queue = POISONED_QUEUE, prefetch = PREFETCH, concurrency = 1,
                 retry = @Retry(maxAttempts = POISON_ATTEMPTS, backoff = "1s"))
         void handle(BenchmarkEvent event) {
             if (deliveries.handle(event)) {

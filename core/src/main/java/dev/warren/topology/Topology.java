@@ -177,6 +177,19 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
         }
 
         /**
+         * Adds everything another topology declares.
+         *
+         * @param other the topology to include
+         * @return this builder
+         */
+        public Builder include(Topology other) {
+            other.exchanges().forEach(this::addExchange);
+            other.queues().forEach(this::addQueue);
+            bindings.addAll(other.bindings());
+            return this;
+        }
+
+        /**
          * Builds the topology.
          *
          * @return the immutable topology

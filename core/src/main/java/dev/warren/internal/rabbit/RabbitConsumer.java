@@ -7,16 +7,13 @@ import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.internal.pipeline.Outcome;
-import dev.warren.publish.PublishException;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -35,8 +32,11 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * retry, or copy to the dead-letter queue. A copy is always confirmed by the broker before the
  * original is acknowledged, so a message is never in neither place.
  *
- * <p>Threads: the container's consumer threads ({@code warren-<queue>-N}) run the handler and the
- * settlement; the broker I/O thread never does.
+ * <p>Threads: the container's consumer threads ({@code warren-<queue>-N}) run the handler and
+ * acknowledge processed messages; a message copied to a delay or dead-letter queue is acknowledged
+ * from the {@code warren-publisher-confirms} thread once its copy is confirmed. The broker I/O
+ * thread never runs either. A channel lost before that acknowledgement means a redelivery: the
+ * copy may be doubled, never lost.
  */
 public final class RabbitConsumer implements ChannelAwareMessageListener {
 
@@ -52,6 +52,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     private final Duration confirmTimeout;
     private final boolean ackFirst;
     private volatile boolean running;
+    private final java.util.concurrent.atomic.AtomicInteger pendingCopies = new java.util.concurrent.atomic.AtomicInteger();
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
@@ -96,12 +97,14 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
 
     public void stop() {
         running = false;
+        awaitPendingCopies();
         container.stop();
     }
 
     /** Stops taking messages while a circuit breaker is open; what was prefetched goes back to the queue. */
     public void pause() {
         running = false;
+        awaitPendingCopies();
         container.stop();
         log.info("Paused consumption from queue {}", queue());
     }
@@ -164,74 +167,105 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
         }
     }
 
-    private void retry(Message message, Channel channel, Outcome.Retry retry) throws IOException {
+    private void retry(Message message, Channel channel, Outcome.Retry retry) {
         MessageProperties properties = message.getMessageProperties();
         Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
         headers.put(DeadLetterHeaders.ATTEMPTS, retry.attemptsMade());
         String delayQueue = QueueSpec.delayQueueName(queue(), retry.delay());
-        if (republish(message, channel, DEFAULT_EXCHANGE, delayQueue, headers)) {
+        republish(message, channel, DEFAULT_EXCHANGE, delayQueue, headers, () -> {
             pipeline.stats().retried();
             log.debug("Message {} on queue {} waits {} in {} ({})", properties.getMessageId(), queue(), retry.delay(),
                     delayQueue, retry.reason());
-        } else {
-            log.error("Could not put message {} from queue {} into its delay queue {}; the broker dead-letters it to "
-                    + "{}.dlq instead of retrying it. Failure: {}", properties.getMessageId(), queue(), delayQueue, queue(),
-                    retry.reason());
-        }
+        }, () -> log.error("Could not put message {} from queue {} into its delay queue {}; the broker dead-letters it to "
+                + "{}.dlq instead of retrying it. Failure: {}", properties.getMessageId(), queue(), delayQueue, queue(),
+                retry.reason()));
     }
 
-    private void deadLetter(Message message, Channel channel, Outcome.DeadLetter deadLetter) throws IOException {
+    private void deadLetter(Message message, Channel channel, Outcome.DeadLetter deadLetter) {
         MessageProperties properties = message.getMessageProperties();
         Map<String, Object> headers = DeadLetterHeaders.of(properties.getHeaders(), deadLetter, queue(),
                 properties.getReceivedExchange(), properties.getReceivedRoutingKey(), channel.getConnection().getFrameMax());
         headers.put(FAILURE_CLASS_HEADER, deadLetter.failureClass().headerValue());
-        if (republish(message, channel, Topology.DEAD_LETTER_EXCHANGE, queue(), headers)) {
+        republish(message, channel, Topology.DEAD_LETTER_EXCHANGE, queue(), headers, () -> {
             pipeline.stats().deadLettered();
             log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}",
                     properties.getMessageId(), queue(), QueueSpec.deadLetterQueueName(queue()), deadLetter.attempts(),
                     deadLetter.failureClass().headerValue(), deadLetter.reason());
-        } else {
-            log.error("Could not republish message {} from queue {} with its failure reason; the broker dead-letters it to "
-                    + "{}.dlq without the reason headers. Handler failure: {}", properties.getMessageId(), queue(), queue(),
-                    deadLetter.reason());
-        }
+        }, () -> log.error("Could not republish message {} from queue {} with its failure reason; the broker dead-letters it "
+                + "to {}.dlq without the reason headers. Handler failure: {}", properties.getMessageId(), queue(), queue(),
+                deadLetter.reason()));
     }
 
     /**
-     * Publishes a copy with the same body and properties and the given headers, waits for the
-     * confirm, then acknowledges the original. When the copy fails, rejects the original without
-     * requeue (basic.reject, which counts toward the delivery limit on every RabbitMQ version) so
-     * that the broker's own dead-lettering moves it to the dead-letter queue.
-     *
-     * @return whether the copy was confirmed
+     * Publishes a copy with the same body and properties and the given headers, and acknowledges
+     * the original once the broker confirms the copy. The consumer thread does not wait for the
+     * confirm: the original stays unacknowledged (and counts against prefetch) until then, and the
+     * acknowledgement goes out from the confirm thread. When the copy fails, the original is
+     * rejected without requeue (basic.reject, which counts toward the delivery limit on every
+     * RabbitMQ version) so that the broker's own dead-lettering moves it to the dead-letter queue.
      */
-    private boolean republish(Message message, Channel channel, String exchange, String routingKey,
-            Map<String, Object> headers) throws IOException {
+    private void republish(Message message, Channel channel, String exchange, String routingKey, Map<String, Object> headers,
+            Runnable onCopied, Runnable onFailed) {
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
         AMQP.BasicProperties copy = propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
                 .headers(headers)
                 .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
                 .build();
+        pendingCopies.incrementAndGet();
+        publisher.publish(exchange, routingKey, copy, message.getBody()).whenComplete((confirmation, failure) -> {
+            try {
+                boolean copied = failure == null && confirmation.routed();
+                if (failure != null || !copied) {
+                    log.debug("Republishing message {} to '{}' / '{}' failed: {}", properties.getMessageId(), exchange,
+                            routingKey, failure != null ? failure.toString() : confirmation.returnedReason());
+                }
+                settle(channel, tag, copied);
+                (copied ? onCopied : onFailed).run();
+            } finally {
+                copySettled();
+            }
+        });
+    }
+
+    private void settle(Channel channel, long tag, boolean copied) {
+        if (ackFirst) {
+            return;
+        }
         try {
-            Confirmation confirmation = publisher.publish(exchange, routingKey, copy, message.getBody())
-                    .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!confirmation.routed()) {
-                throw new IOException("no queue took the copy: " + confirmation.returnedReason());
-            }
-            if (!ackFirst) {
+            if (copied) {
                 channel.basicAck(tag, false);
+            } else {
+                channel.basicReject(tag, false);
             }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.debug("Interrupted while republishing", e);
-        } catch (ExecutionException | TimeoutException | IOException | PublishException e) {
-            log.debug("Republishing message {} to '{}' / '{}' failed", properties.getMessageId(), exchange, routingKey, e);
+        } catch (IOException | RuntimeException e) {
+            // The channel closed meanwhile: the broker redelivers the original, so the copy may be doubled, never lost.
+            log.warn("Could not settle a message on queue {} after republishing it ({}); the broker redelivers it", queue(),
+                    e.toString());
         }
-        if (!ackFirst) {
-            channel.basicReject(tag, false);
+    }
+
+    private void copySettled() {
+        if (pendingCopies.decrementAndGet() == 0) {
+            synchronized (pendingCopies) {
+                pendingCopies.notifyAll();
+            }
         }
-        return false;
+    }
+
+    /** Waits, up to the confirm timeout, for copies still awaiting their confirm, so that stopping does not redeliver them. */
+    private void awaitPendingCopies() {
+        long deadline = System.nanoTime() + confirmTimeout.toNanos();
+        synchronized (pendingCopies) {
+            long left;
+            while (pendingCopies.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(pendingCopies, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

@@ -90,6 +90,9 @@ public class WarrenAutoConfiguration {
                 .consumerDefaults(converter.consumerDefaults())
                 .consumerCustomizer(converter.consumerCustomizer())
                 .publisherSettings(converter.publisherSettings())
+                .circuitBreakerDefaults(converter.breakerDefaults())
+                .circuitBreakerResolver(converter.breakerResolver())
+                .declare(converter.declarations(converter.consumerDefaults().queueType()))
                 .idempotencyStore(idempotencyStore)
                 .nameResolver(environment::resolveRequiredPlaceholders);
         jsonMapper.ifAvailable(builder::jsonMapper);

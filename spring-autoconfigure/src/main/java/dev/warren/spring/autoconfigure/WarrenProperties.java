@@ -51,6 +51,172 @@ public class WarrenProperties {
     /** Where idempotent handlers remember processed messages. */
     private final Idempotency idempotency = new Idempotency();
 
+    /**
+     * Named circuit breakers, which handlers join with {@code circuitBreaker = "<name>"}; unset
+     * values take {@code warren.defaults.circuit-breaker}.
+     */
+    private final Map<String, BreakerOverrides> circuitBreakers = new LinkedHashMap<>();
+
+    /**
+     * Topics to declare although no handler of this application subscribes, keyed by topic: the
+     * topic exchange and a queue {@code <topic>.<group>} for each listed group.
+     */
+    private final Map<String, TopicDeclaration> topics = new LinkedHashMap<>();
+
+    public Map<String, BreakerOverrides> getCircuitBreakers() {
+        return circuitBreakers;
+    }
+
+    public Map<String, TopicDeclaration> getTopics() {
+        return topics;
+    }
+
+    /** A topic declared in configuration alone. */
+    public static class TopicDeclaration {
+
+        /** The subscriber groups whose queues to declare and bind. */
+        private List<String> groups = new ArrayList<>();
+
+        /** The queue type of the group queues; by default warren.defaults.queue-type. */
+        private @Nullable QueueType queueType;
+
+        public List<String> getGroups() {
+            return groups;
+        }
+
+        public void setGroups(List<String> groups) {
+            this.groups = groups;
+        }
+
+        public @Nullable QueueType getQueueType() {
+            return queueType;
+        }
+
+        public void setQueueType(@Nullable QueueType queueType) {
+            this.queueType = queueType;
+        }
+    }
+
+    /** A circuit breaker's settings; unset values fall back to warren.defaults.circuit-breaker. */
+    public static class BreakerOverrides {
+
+        /** The breaker to join, for a queue entry; by default the queue's own breaker, named after it. */
+        private @Nullable String name;
+
+        /** Whether the queue's handler goes through a circuit breaker, for a queue entry. */
+        private @Nullable Boolean enabled;
+
+        /** Consecutive failures that open the breaker. */
+        private @Nullable Integer failureThreshold;
+
+        /** Failure percentage over the window that opens the breaker (1-100); 0 counts consecutive failures instead. */
+        private @Nullable Integer failureRate;
+
+        /** Recent calls the failure and slow-call rates are taken over. */
+        private @Nullable Integer windowSize;
+
+        /** Calls slower than this count as slow. */
+        private @Nullable Duration slowCallDuration;
+
+        /** Slow-call percentage over the window that opens the breaker (1-100). */
+        private @Nullable Integer slowCallRate;
+
+        /** How long the breaker stays open before its trial calls. */
+        private @Nullable Duration wait;
+
+        /** Calls let through while half-open; all must succeed for it to close. */
+        private @Nullable Integer trialCalls;
+
+        /** Exception types that count as failures; by default every failure that is not permanent. */
+        private List<Class<? extends Throwable>> failureExceptions = new ArrayList<>();
+
+        /** @return whether any breaker setting is given */
+        public boolean hasSettings() {
+            return failureThreshold != null || failureRate != null || windowSize != null || slowCallDuration != null
+                    || slowCallRate != null || wait != null || trialCalls != null || !failureExceptions.isEmpty();
+        }
+
+        public @Nullable String getName() {
+            return name;
+        }
+
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
+
+        public @Nullable Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public @Nullable Integer getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        public void setFailureThreshold(@Nullable Integer failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
+
+        public @Nullable Integer getFailureRate() {
+            return failureRate;
+        }
+
+        public void setFailureRate(@Nullable Integer failureRate) {
+            this.failureRate = failureRate;
+        }
+
+        public @Nullable Integer getWindowSize() {
+            return windowSize;
+        }
+
+        public void setWindowSize(@Nullable Integer windowSize) {
+            this.windowSize = windowSize;
+        }
+
+        public @Nullable Duration getSlowCallDuration() {
+            return slowCallDuration;
+        }
+
+        public void setSlowCallDuration(@Nullable Duration slowCallDuration) {
+            this.slowCallDuration = slowCallDuration;
+        }
+
+        public @Nullable Integer getSlowCallRate() {
+            return slowCallRate;
+        }
+
+        public void setSlowCallRate(@Nullable Integer slowCallRate) {
+            this.slowCallRate = slowCallRate;
+        }
+
+        public @Nullable Duration getWait() {
+            return wait;
+        }
+
+        public void setWait(@Nullable Duration wait) {
+            this.wait = wait;
+        }
+
+        public @Nullable Integer getTrialCalls() {
+            return trialCalls;
+        }
+
+        public void setTrialCalls(@Nullable Integer trialCalls) {
+            this.trialCalls = trialCalls;
+        }
+
+        public List<Class<? extends Throwable>> getFailureExceptions() {
+            return failureExceptions;
+        }
+
+        public void setFailureExceptions(List<Class<? extends Throwable>> failureExceptions) {
+            this.failureExceptions = failureExceptions;
+        }
+    }
+
     /** Publisher settings. */
     private final Publisher publisher = new Publisher();
 
@@ -154,6 +320,24 @@ public class WarrenProperties {
         /** How long idempotent handlers remember keys. */
         private final IdempotencyDefaults idempotency = new IdempotencyDefaults();
 
+        /** A rate limit for every handler, such as 100/s; unset for none. */
+        private @Nullable String rateLimit;
+
+        /** Settings of every circuit breaker where its own entry sets nothing. */
+        private final BreakerDefaults circuitBreaker = new BreakerDefaults();
+
+        public @Nullable String getRateLimit() {
+            return rateLimit;
+        }
+
+        public void setRateLimit(@Nullable String rateLimit) {
+            this.rateLimit = rateLimit;
+        }
+
+        public BreakerDefaults getCircuitBreaker() {
+            return circuitBreaker;
+        }
+
         public int getConcurrency() {
             return concurrency;
         }
@@ -192,6 +376,87 @@ public class WarrenProperties {
 
         public IdempotencyDefaults getIdempotency() {
             return idempotency;
+        }
+    }
+
+    /** Default circuit breaker settings. */
+    public static class BreakerDefaults {
+
+        /** Consecutive failures that open a breaker. */
+        private int failureThreshold = 5;
+
+        /** Failure percentage over the window that opens a breaker (1-100); 0 counts consecutive failures instead. */
+        private int failureRate;
+
+        /** Recent calls the failure and slow-call rates are taken over. */
+        private int windowSize = 20;
+
+        /** Calls slower than this count as slow; unset not to count slow calls. */
+        private @Nullable Duration slowCallDuration;
+
+        /** Slow-call percentage over the window that opens a breaker (1-100). */
+        private int slowCallRate = 100;
+
+        /** How long a breaker stays open before its trial calls. */
+        private Duration wait = Duration.ofSeconds(30);
+
+        /** Calls let through while half-open; all must succeed for the breaker to close. */
+        private int trialCalls = 3;
+
+        public int getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        public void setFailureThreshold(int failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
+
+        public int getFailureRate() {
+            return failureRate;
+        }
+
+        public void setFailureRate(int failureRate) {
+            this.failureRate = failureRate;
+        }
+
+        public int getWindowSize() {
+            return windowSize;
+        }
+
+        public void setWindowSize(int windowSize) {
+            this.windowSize = windowSize;
+        }
+
+        public @Nullable Duration getSlowCallDuration() {
+            return slowCallDuration;
+        }
+
+        public void setSlowCallDuration(@Nullable Duration slowCallDuration) {
+            this.slowCallDuration = slowCallDuration;
+        }
+
+        public int getSlowCallRate() {
+            return slowCallRate;
+        }
+
+        public void setSlowCallRate(int slowCallRate) {
+            this.slowCallRate = slowCallRate;
+        }
+
+        public Duration getWait() {
+            return wait;
+        }
+
+        public void setWait(Duration wait) {
+            this.wait = wait;
+        }
+
+        public int getTrialCalls() {
+            return trialCalls;
+        }
+
+        public void setTrialCalls(int trialCalls) {
+            this.trialCalls = trialCalls;
         }
     }
 
@@ -322,6 +587,35 @@ public class WarrenProperties {
 
         /** Whether and how this handler skips duplicates. */
         private final IdempotencyOverrides idempotency = new IdempotencyOverrides();
+
+        /** The most messages this handler processes per second, minute or hour in this instance, such as 100/s. */
+        private @Nullable String rateLimit;
+
+        /** The circuit breaker this handler's calls go through: a named one, or its own with these settings. */
+        private final BreakerOverrides circuitBreaker = new BreakerOverrides();
+
+        /** Declare this queue (and its dead-letter queue) even when no handler of this application consumes it. */
+        private @Nullable Boolean declare;
+
+        public @Nullable String getRateLimit() {
+            return rateLimit;
+        }
+
+        public void setRateLimit(@Nullable String rateLimit) {
+            this.rateLimit = rateLimit;
+        }
+
+        public BreakerOverrides getCircuitBreaker() {
+            return circuitBreaker;
+        }
+
+        public @Nullable Boolean getDeclare() {
+            return declare;
+        }
+
+        public void setDeclare(@Nullable Boolean declare) {
+            this.declare = declare;
+        }
 
         public @Nullable Integer getConcurrency() {
             return concurrency;

@@ -6,14 +6,18 @@ import dev.warren.annotation.QueueType;
 import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.consumer.IdempotencySettings;
+import dev.warren.protection.CircuitBreakerSettings;
+import dev.warren.protection.RateLimit;
 import dev.warren.publish.PublisherSettings;
 import dev.warren.retry.RetryPolicy;
 import dev.warren.spring.autoconfigure.WarrenProperties;
+import dev.warren.topology.Topology;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -58,6 +62,8 @@ public final class PropertiesConverter {
                 .permanent(classes(retry.getPermanent()))
                 .retryable(classes(retry.getRetryable())));
         WarrenProperties.IdempotencyDefaults idempotency = defaults.getIdempotency();
+        RateLimit rateLimit = defaults.getRateLimit() == null || defaults.getRateLimit().isBlank() ? null
+                : rateLimit(path + ".rate-limit", defaults.getRateLimit());
         return new ConsumerSettings(
                 range(path + ".concurrency", defaults.getConcurrency(), 1, 1_000),
                 range(path + ".prefetch", defaults.getPrefetch(), 1, ConsumerSettings.MAX_PREFETCH),
@@ -65,7 +71,56 @@ public final class PropertiesConverter {
                 policy,
                 concreteDelivery(path + ".delivery", defaults.getDelivery()),
                 new IdempotencySettings(false, null, positive(path + ".idempotency.ttl", idempotency.getTtl()),
-                        positive(path + ".idempotency.claim-ttl", idempotency.getClaimTtl())));
+                        positive(path + ".idempotency.claim-ttl", idempotency.getClaimTtl())),
+                null, rateLimit);
+    }
+
+    /** The settings of every breaker where its own entry sets nothing. */
+    public CircuitBreakerSettings breakerDefaults() {
+        WarrenProperties.BreakerDefaults defaults = properties.getDefaults().getCircuitBreaker();
+        String path = "warren.defaults.circuit-breaker";
+        try {
+            return new CircuitBreakerSettings(defaults.getFailureThreshold(), defaults.getFailureRate(), defaults.getWindowSize(),
+                    defaults.getSlowCallDuration(), defaults.getSlowCallRate(), defaults.getWait(), defaults.getTrialCalls(),
+                    List.of());
+        } catch (WarrenException e) {
+            throw new WarrenException(path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Finds a breaker's settings: {@code warren.circuit-breakers.<name>}, else the circuit-breaker
+     * settings of the queue entry of that name; {@code null} when neither sets anything.
+     */
+    public Function<String, CircuitBreakerSettings> breakerResolver() {
+        CircuitBreakerSettings defaults = breakerDefaults();
+        return name -> {
+            for (String prefix : List.of("warren.circuit-breakers", QUEUES)) {
+                String suffix = prefix.equals(QUEUES) ? ".circuit-breaker" : "";
+                Bound<WarrenProperties.BreakerOverrides> entry = bindByName(prefix, name, suffix,
+                        WarrenProperties.BreakerOverrides.class);
+                if (entry != null && entry.value().hasSettings()) {
+                    return breaker(entry.path(), entry.value(), defaults);
+                }
+            }
+            return null;
+        };
+    }
+
+    private static CircuitBreakerSettings breaker(String path, WarrenProperties.BreakerOverrides o, CircuitBreakerSettings d) {
+        try {
+            return new CircuitBreakerSettings(
+                    o.getFailureThreshold() != null ? o.getFailureThreshold() : d.failureThreshold(),
+                    o.getFailureRate() != null ? o.getFailureRate() : d.failureRate(),
+                    o.getWindowSize() != null ? o.getWindowSize() : d.windowSize(),
+                    o.getSlowCallDuration() != null ? o.getSlowCallDuration() : d.slowCallDuration(),
+                    o.getSlowCallRate() != null ? o.getSlowCallRate() : d.slowCallRate(),
+                    o.getWait() != null ? o.getWait() : d.waitInOpen(),
+                    o.getTrialCalls() != null ? o.getTrialCalls() : d.trialCalls(),
+                    o.getFailureExceptions().isEmpty() ? d.failureExceptions() : o.getFailureExceptions());
+        } catch (WarrenException e) {
+            throw new WarrenException(path + ": " + e.getMessage());
+        }
     }
 
     public ConsumerCustomizer consumerCustomizer() {
@@ -84,7 +139,7 @@ public final class PropertiesConverter {
                 overrides.getQueueType() == null ? settings.queueType() : concreteType(path + ".queue-type", overrides.getQueueType()),
                 settings.retry(),
                 overrides.getDelivery() == null ? settings.delivery() : concreteDelivery(path + ".delivery", overrides.getDelivery()),
-                settings.idempotency());
+                settings.idempotency(), settings.circuitBreaker(), settings.rateLimit());
         WarrenProperties.RetryOverrides retry = overrides.getRetry();
         RetryPolicy.Builder policy = settings.retry().toBuilder();
         if (retry.getMaxAttempts() != null) {
@@ -104,6 +159,18 @@ public final class PropertiesConverter {
         }
         policy.permanent(classes(retry.getPermanent())).retryable(classes(retry.getRetryable()));
         result = result.withRetry(retry(path + ".retry", policy));
+        if (overrides.getRateLimit() != null) {
+            result = result.withRateLimit(overrides.getRateLimit().isBlank() ? null
+                    : rateLimit(path + ".rate-limit", overrides.getRateLimit()));
+        }
+        WarrenProperties.BreakerOverrides breaker = overrides.getCircuitBreaker();
+        if (Boolean.FALSE.equals(breaker.getEnabled())) {
+            result = result.withCircuitBreaker(null);
+        } else if (breaker.getName() != null && !breaker.getName().isBlank()) {
+            result = result.withCircuitBreaker(breaker.getName());
+        } else if (Boolean.TRUE.equals(breaker.getEnabled()) || breaker.hasSettings()) {
+            result = result.withCircuitBreaker(path.substring(QUEUES.length() + 1));
+        }
         WarrenProperties.IdempotencyOverrides idempotency = overrides.getIdempotency();
         IdempotencySettings current = result.idempotency();
         return result.withIdempotency(new IdempotencySettings(
@@ -128,34 +195,102 @@ public final class PropertiesConverter {
      * @return the full property names, sorted
      */
     public Set<String> unmatchedQueueProperties(Collection<String> consumerNames) {
+        Set<String> known = new TreeSet<>(consumerNames);
+        known.addAll(namesWithSuffix(QUEUES, ".declare"));
         Set<String> unmatched = new TreeSet<>();
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
-                continue;
-            }
-            iterable.stream().map(ConfigurationPropertyName::toString)
-                    .filter(name -> name.startsWith(QUEUES + ".") || name.startsWith(QUEUES + "["))
-                    .filter(name -> consumerNames.stream().noneMatch(consumer -> name.startsWith(QUEUES + "." + consumer + ".")
-                            || name.startsWith(QUEUES + "[" + consumer + "]")))
-                    .forEach(unmatched::add);
-        }
+        propertyNames().stream()
+                .filter(name -> name.startsWith(QUEUES + ".") || name.startsWith(QUEUES + "["))
+                .filter(name -> known.stream().noneMatch(consumer -> name.startsWith(QUEUES + "." + consumer + ".")
+                        || name.startsWith(QUEUES + "[" + consumer + "]")))
+                .forEach(unmatched::add);
         return unmatched;
     }
 
     private record Entry(String path, WarrenProperties.QueueOverrides overrides) {
     }
 
+    private record Bound<T>(String path, T value) {
+    }
+
     private @Nullable Entry queueEntry(String consumerName) {
-        for (String path : List.of(QUEUES + "." + consumerName, QUEUES + "[" + consumerName + "]")) {
+        Bound<WarrenProperties.QueueOverrides> bound = bindByName(QUEUES, consumerName, "", WarrenProperties.QueueOverrides.class);
+        return bound == null ? null : new Entry(bound.path(), bound.value());
+    }
+
+    /** Binds {@code <prefix>.<name><suffix>}, or the bracketed form, since names usually have dots. */
+    private <T> @Nullable Bound<T> bindByName(String prefix, String name, String suffix, Class<T> type) {
+        for (String path : List.of(prefix + "." + name + suffix, prefix + "[" + name + "]" + suffix)) {
             if (!ConfigurationPropertyName.isValid(path)) {
                 continue;
             }
-            var bound = binder.bind(path, Bindable.of(WarrenProperties.QueueOverrides.class));
+            var bound = binder.bind(path, Bindable.of(type));
             if (bound.isBound()) {
-                return new Entry(QUEUES + "." + consumerName, bound.get());
+                return new Bound<>(prefix + "." + name + suffix, bound.get());
             }
         }
         return null;
+    }
+
+    /**
+     * What configuration declares besides the handlers: {@code warren.queues.<name>.declare: true}
+     * and {@code warren.topics.<topic>.groups}.
+     */
+    public Topology declarations(QueueType defaultType) {
+        Topology.Builder topology = Topology.builder();
+        for (String queue : namesWithSuffix(QUEUES, ".declare")) {
+            Entry entry = queueEntry(queue);
+            if (entry != null && Boolean.TRUE.equals(entry.overrides().getDeclare())) {
+                QueueType type = entry.overrides().getQueueType() != null
+                        ? concreteType(entry.path() + ".queue-type", entry.overrides().getQueueType()) : defaultType;
+                topology.workQueue(queue, type);
+            }
+        }
+        for (String topic : namesWithSuffix("warren.topics", ".groups")) {
+            Bound<WarrenProperties.TopicDeclaration> bound = bindByName("warren.topics", topic, "",
+                    WarrenProperties.TopicDeclaration.class);
+            if (bound == null) {
+                continue;
+            }
+            QueueType type = bound.value().getQueueType() != null
+                    ? concreteType(bound.path() + ".queue-type", bound.value().getQueueType()) : defaultType;
+            for (String group : bound.value().getGroups()) {
+                topology.subscription(topic, group, type);
+            }
+        }
+        return topology.build();
+    }
+
+    /** The names between {@code prefix.} and {@code suffix} (or a list index after it) among all property names. */
+    private Set<String> namesWithSuffix(String prefix, String suffix) {
+        Set<String> names = new TreeSet<>();
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(prefix) + "(?:\\.(.+)|\\[(.+)\\])" + java.util.regex.Pattern.quote(suffix)
+                        + "(\\[\\d+\\])?");
+        for (String property : propertyNames()) {
+            java.util.regex.Matcher matcher = pattern.matcher(property);
+            if (matcher.matches()) {
+                names.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+            }
+        }
+        return names;
+    }
+
+    private List<String> propertyNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source instanceof IterableConfigurationPropertySource iterable) {
+                iterable.stream().map(ConfigurationPropertyName::toString).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    private static RateLimit rateLimit(String path, String text) {
+        try {
+            return RateLimit.parse(text);
+        } catch (WarrenException e) {
+            throw new WarrenException(path + ": '" + text + "' is not allowed; use a rate like 100/s, 600/m or 1000/h");
+        }
     }
 
     private static RetryPolicy retry(String path, RetryPolicy.Builder builder) {
