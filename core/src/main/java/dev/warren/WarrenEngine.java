@@ -80,11 +80,13 @@ public final class WarrenEngine implements AutoCloseable {
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final IdempotencyStore idempotencyStore;
+    private final java.util.function.Function<String, IdempotencyStore> storeResolver;
     private final BreakerGate breakers = new BreakerGate(this::isRunning);
     private final Map<String, CircuitBreakerSettings> breakerSettings;
     private final CircuitBreakerSettings breakerDefaults;
     private final java.util.function.Function<String, CircuitBreakerSettings> breakerResolver;
     private final List<Topology> extraTopology;
+    private final java.util.function.Function<String, Map<String, Object>> queueArguments;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
@@ -99,12 +101,14 @@ public final class WarrenEngine implements AutoCloseable {
         this.idempotencyStore = builder.idempotencyStore != null ? builder.idempotencyStore
                 : new InMemoryIdempotencyStore(DEFAULT_IN_MEMORY_KEYS, java.time.Clock.systemUTC());
         this.validator = builder.validator;
+        this.storeResolver = builder.storeResolver;
         this.managementApi = builder.managementApi;
         this.breakerSettings = Map.copyOf(builder.breakerSettings);
         this.breakerDefaults = builder.breakerDefaults;
         this.breakerResolver = builder.breakerResolver;
         this.extraTopology = List.copyOf(builder.extraTopology);
-        this.topology = topologyOf(List.of(), builder.extraTopology);
+        this.queueArguments = builder.queueArguments;
+        this.topology = topologyOf(List.of(), builder.extraTopology, queueArguments);
         // Handlers first: a bad one fails the build before the publisher starts its thread.
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
@@ -150,7 +154,7 @@ public final class WarrenEngine implements AutoCloseable {
         List<HandlerEndpoint> all = new ArrayList<>(endpoints);
         all.addAll(found);
         requireOneHandlerPerQueue(all);
-        Topology merged = topologyOf(all, extraTopology);
+        Topology merged = topologyOf(all, extraTopology, queueArguments);
         endpoints.addAll(found);
         topology = merged;
         return found.stream().map(HandlerEndpoint::consumerName).toList();
@@ -185,7 +189,7 @@ public final class WarrenEngine implements AutoCloseable {
                             .limitRefreshPeriod(settings.rateLimit().period())
                             .timeoutDuration(java.time.Duration.ofMillis(500))
                             .build());
-            HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStore,
+            HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStoreFor(endpoint),
                     java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter);
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
                     publisherSettings.confirmTimeout());
@@ -305,7 +309,8 @@ public final class WarrenEngine implements AutoCloseable {
         }
     }
 
-    private static Topology topologyOf(List<HandlerEndpoint> endpoints, List<Topology> extra) {
+    private static Topology topologyOf(List<HandlerEndpoint> endpoints, List<Topology> extra,
+            java.util.function.Function<String, Map<String, Object>> queueArguments) {
         Topology.Builder builder = Topology.builder();
         extra.forEach(builder::include);
         for (HandlerEndpoint endpoint : endpoints) {
@@ -314,10 +319,11 @@ public final class WarrenEngine implements AutoCloseable {
             RetryPolicy retry = settings.delivery() == Delivery.AT_MOST_ONCE
                     ? settings.retry().toBuilder().maxAttempts(1).build()
                     : settings.retry();
+            Map<String, Object> arguments = queueArguments.apply(endpoint.queue());
             if (endpoint.topic() != null && endpoint.group() != null) {
-                builder.subscription(endpoint.topic(), endpoint.group(), settings.queueType(), retry);
+                builder.subscription(endpoint.topic(), endpoint.group(), settings.queueType(), retry, arguments);
             } else {
-                builder.workQueue(endpoint.queue(), settings.queueType(), retry);
+                builder.workQueue(endpoint.queue(), settings.queueType(), retry, arguments);
             }
             if (settings.idempotency().enabled() && retry.maxAttempts() == 1) {
                 // A copy whose key another consumer holds waits one backoff step before it comes back.
@@ -325,6 +331,19 @@ public final class WarrenEngine implements AutoCloseable {
             }
         }
         return builder.build();
+    }
+
+    private IdempotencyStore idempotencyStoreFor(HandlerEndpoint endpoint) {
+        String name = endpoint.settings().idempotency().store();
+        if (name == null || !endpoint.settings().idempotency().enabled()) {
+            return idempotencyStore;
+        }
+        IdempotencyStore store = storeResolver.apply(name);
+        if (store == null) {
+            throw new WarrenException("Handler " + endpoint.method().describe() + " asks for the idempotency store '" + name
+                    + "', which this application does not have; configure it, or name another (memory, redis, jdbc)");
+        }
+        return store;
     }
 
     private CircuitBreakerSettings breakerSettings(String name) {
@@ -388,12 +407,14 @@ public final class WarrenEngine implements AutoCloseable {
         private PublisherSettings publisherSettings = PublisherSettings.DEFAULTS;
         private UnaryOperator<String> nameResolver = UnaryOperator.identity();
         private @org.jspecify.annotations.Nullable IdempotencyStore idempotencyStore;
+        private java.util.function.Function<String, IdempotencyStore> storeResolver = name -> null;
         private @org.jspecify.annotations.Nullable Object validator;
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
         private final Map<String, CircuitBreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
         private CircuitBreakerSettings breakerDefaults = CircuitBreakerSettings.DEFAULTS;
         private java.util.function.Function<String, CircuitBreakerSettings> breakerResolver = name -> null;
         private final List<Topology> extraTopology = new ArrayList<>();
+        private java.util.function.Function<String, Map<String, Object>> queueArguments = queue -> Map.of();
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -485,6 +506,19 @@ public final class WarrenEngine implements AutoCloseable {
         }
 
         /**
+         * Finds the idempotency stores handlers name in their settings
+         * ({@code warren.queues.<q>.idempotency.store: redis}); a name it returns {@code null} for
+         * fails start-up.
+         *
+         * @param storeResolver store name to store, or {@code null}
+         * @return this builder
+         */
+        public Builder idempotencyStores(java.util.function.Function<String, IdempotencyStore> storeResolver) {
+            this.storeResolver = Objects.requireNonNull(storeResolver, "storeResolver");
+            return this;
+        }
+
+        /**
          * Sets the Jakarta Bean Validation validator for payloads marked {@code @Valid}. Without
          * one, the default provider on the class path is used.
          *
@@ -545,6 +579,18 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder declare(Topology topology) {
             extraTopology.add(Objects.requireNonNull(topology, "topology"));
+            return this;
+        }
+
+        /**
+         * Adds declaration arguments to handlers' queues, such as {@code x-max-length}; Warren's own
+         * arguments cannot be overridden.
+         *
+         * @param queueArguments queue name to further arguments (empty for none)
+         * @return this builder
+         */
+        public Builder queueArguments(java.util.function.Function<String, Map<String, Object>> queueArguments) {
+            this.queueArguments = Objects.requireNonNull(queueArguments, "queueArguments");
             return this;
         }
 

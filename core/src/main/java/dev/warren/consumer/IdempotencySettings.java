@@ -14,9 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param ttl how long a processed key is remembered
  * @param claimTtl how long a claim holds when its consumer dies while processing; longer than the
  *     slowest handler run
+ * @param store the name of the store to use (such as {@code redis}), or {@code null} for the
+ *     engine's default store
  * @since 0.1
  */
-public record IdempotencySettings(boolean enabled, @Nullable String keyField, Duration ttl, Duration claimTtl) {
+public record IdempotencySettings(boolean enabled, @Nullable String keyField, Duration ttl, Duration claimTtl,
+        @Nullable String store) {
 
     /** 24 hours, as the scenario's Redis example. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
@@ -25,7 +28,7 @@ public record IdempotencySettings(boolean enabled, @Nullable String keyField, Du
     public static final Duration DEFAULT_CLAIM_TTL = Duration.ofMinutes(5);
 
     /** Not deduplicating. */
-    public static final IdempotencySettings DISABLED = new IdempotencySettings(false, null, DEFAULT_TTL, DEFAULT_CLAIM_TTL);
+    public static final IdempotencySettings DISABLED = new IdempotencySettings(false, null, DEFAULT_TTL, DEFAULT_CLAIM_TTL, null);
 
     /**
      * Validates the settings.
@@ -42,6 +45,21 @@ public record IdempotencySettings(boolean enabled, @Nullable String keyField, Du
         if (keyField != null && keyField.isBlank()) {
             keyField = null;
         }
+        if (store != null && store.isBlank()) {
+            store = null;
+        }
+    }
+
+    /**
+     * Settings without a store name, for the engine's default store.
+     *
+     * @param enabled whether to deduplicate
+     * @param keyField the payload field, or {@code null} for the message id
+     * @param ttl how long a processed key is remembered
+     * @param claimTtl how long a claim holds
+     */
+    public IdempotencySettings(boolean enabled, @Nullable String keyField, Duration ttl, Duration claimTtl) {
+        this(enabled, keyField, ttl, claimTtl, null);
     }
 
     /**
@@ -51,7 +69,7 @@ public record IdempotencySettings(boolean enabled, @Nullable String keyField, Du
      * @return the settings
      */
     public IdempotencySettings withEnabled(boolean enabled) {
-        return new IdempotencySettings(enabled, keyField, ttl, claimTtl);
+        return new IdempotencySettings(enabled, keyField, ttl, claimTtl, store);
     }
 
     /**
@@ -61,6 +79,6 @@ public record IdempotencySettings(boolean enabled, @Nullable String keyField, Du
      * @return the settings
      */
     public IdempotencySettings withKeyField(@Nullable String keyField) {
-        return new IdempotencySettings(enabled, keyField, ttl, claimTtl);
+        return new IdempotencySettings(enabled, keyField, ttl, claimTtl, store);
     }
 }

@@ -54,6 +54,37 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
      * @return the spec
      */
     public static QueueSpec workQueue(String name, QueueType type, int deliveryLimit) {
+        return workQueue(name, type, deliveryLimit, Map.of());
+    }
+
+    /** The arguments Warren sets itself; overriding them would break dead-lettering or the queue type. */
+    private static final java.util.Set<String> MANAGED = java.util.Set.of("x-queue-type", "x-dead-letter-exchange",
+            "x-dead-letter-routing-key");
+
+    /**
+     * A work queue with further arguments, such as {@code x-max-length}. Warren's own arguments
+     * cannot be overridden, and an {@code x-delivery-limit} must cover the retry budget.
+     *
+     * @param name the queue name
+     * @param type quorum or classic
+     * @param deliveryLimit the least delivery limit the handler's retries need
+     * @param extraArguments further declaration arguments
+     * @return the spec
+     * @throws dev.warren.WarrenException when an argument clashes with what Warren needs
+     */
+    public static QueueSpec workQueue(String name, QueueType type, int deliveryLimit, Map<String, Object> extraArguments) {
+        for (String managed : MANAGED) {
+            if (extraArguments.containsKey(managed)) {
+                throw new dev.warren.WarrenException("queue " + name + " argument " + managed + " is managed by Warren and "
+                        + "cannot be set; use queue-type for the type, and the dead-letter queue " + name + ".dlq as it is");
+            }
+        }
+        Object limit = extraArguments.get("x-delivery-limit");
+        if (limit instanceof Number n && n.longValue() < deliveryLimit && n.longValue() >= 0) {
+            // Only below Warren's retry budget would the broker dead-letter messages Warren still retries.
+            throw new dev.warren.WarrenException("queue " + name + " argument x-delivery-limit " + n + " is below "
+                    + deliveryLimit + "; raise it or leave it to Warren");
+        }
         Map<String, Object> arguments = new LinkedHashMap<>();
         arguments.put("x-queue-type", typeName(type));
         arguments.put("x-dead-letter-exchange", Topology.DEAD_LETTER_EXCHANGE);
@@ -61,6 +92,7 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
         if (type == QueueType.QUORUM) {
             arguments.put("x-delivery-limit", deliveryLimit);
         }
+        arguments.putAll(extraArguments);
         return new QueueSpec(name, type, arguments);
     }
 

@@ -123,8 +123,22 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
          * @return this builder
          */
         public Builder workQueue(String queue, QueueType type, RetryPolicy retry) {
+            return workQueue(queue, type, retry, Map.of());
+        }
+
+        /**
+         * Adds a work queue with further declaration arguments, its dead-letter queue and its
+         * delay queues.
+         *
+         * @param queue the queue name
+         * @param type quorum or classic
+         * @param retry the retry policy of its handler
+         * @param arguments further arguments, such as {@code x-max-length}
+         * @return this builder
+         */
+        public Builder workQueue(String queue, QueueType type, RetryPolicy retry, Map<String, Object> arguments) {
             ensureDeadLetterExchange();
-            addQueue(QueueSpec.workQueue(queue, type, Math.max(QueueSpec.DEFAULT_DELIVERY_LIMIT, retry.maxAttempts())));
+            addQueue(QueueSpec.workQueue(queue, type, Math.max(QueueSpec.DEFAULT_DELIVERY_LIMIT, retry.maxAttempts()), arguments));
             addQueue(QueueSpec.deadLetterQueue(queue, type));
             bindings.add(new BindingSpec(DEAD_LETTER_EXCHANGE, QueueSpec.deadLetterQueueName(queue), queue));
             return delayQueues(queue, type, retry.delays());
@@ -168,10 +182,25 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
          * @return this builder
          */
         public Builder subscription(String topic, String group, QueueType type, RetryPolicy retry) {
+            return subscription(topic, group, type, retry, Map.of());
+        }
+
+        /**
+         * Adds a topic's exchange and a group's queue with further arguments, bound to it, with its
+         * dead-letter queue and delay queues.
+         *
+         * @param topic the topic
+         * @param group the subscriber group
+         * @param type quorum or classic
+         * @param retry the retry policy of its handler
+         * @param arguments further arguments of the group's queue
+         * @return this builder
+         */
+        public Builder subscription(String topic, String group, QueueType type, RetryPolicy retry, Map<String, Object> arguments) {
             requireName(group, "group");
             addExchange(ExchangeSpec.topic(topic));
             String queue = subscriptionQueueName(topic, group);
-            workQueue(queue, type, retry);
+            workQueue(queue, type, retry, arguments);
             bindings.add(new BindingSpec(topic, queue, ALL_EVENTS));
             return this;
         }

@@ -92,8 +92,11 @@ public class WarrenAutoConfiguration {
                 .publisherSettings(converter.publisherSettings())
                 .circuitBreakerDefaults(converter.breakerDefaults())
                 .circuitBreakerResolver(converter.breakerResolver())
+                .queueArguments(converter.queueArguments())
                 .declare(converter.declarations(converter.consumerDefaults().queueType()))
                 .idempotencyStore(idempotencyStore)
+                .idempotencyStores(new dev.warren.spring.autoconfigure.internal.IdempotencyStores(beanFactory,
+                        properties.getIdempotency()))
                 .nameResolver(environment::resolveRequiredPlaceholders);
         jsonMapper.ifAvailable(builder::jsonMapper);
         ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable());
@@ -164,6 +167,31 @@ public class WarrenAutoConfiguration {
             return true;
         } catch (java.io.IOException e) {
             return false;
+        }
+    }
+
+    /** Warren's health, when Spring Boot's health support is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "warrenHealthIndicator")
+        dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator warrenHealthIndicator(WarrenEngine engine) {
+            return new dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator(engine);
+        }
+    }
+
+    /** Warren's meters, when Micrometer is present: registered once the consumers run. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class MetricsConfiguration {
+
+        @Bean
+        static org.springframework.beans.factory.SmartInitializingSingleton warrenMeters(
+                ObjectProvider<HandlerBeans> handlerBeans, ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+            return () -> handlerBeans.ifAvailable(beans -> beans.onStarted(
+                    engine -> registry.forEach(meters -> dev.warren.spring.autoconfigure.internal.WarrenMeters.bind(engine, meters))));
         }
     }
 

@@ -597,6 +597,17 @@ public class WarrenProperties {
         /** Declare this queue (and its dead-letter queue) even when no handler of this application consumes it. */
         private @Nullable Boolean declare;
 
+        /** Further queue arguments, such as x-max-length: 100000 or x-overflow: reject-publish. */
+        private Map<String, String> arguments = new LinkedHashMap<>();
+
+        public Map<String, String> getArguments() {
+            return arguments;
+        }
+
+        public void setArguments(Map<String, String> arguments) {
+            this.arguments = arguments;
+        }
+
         public @Nullable String getRateLimit() {
             return rateLimit;
         }
@@ -753,6 +764,17 @@ public class WarrenProperties {
 
         /** How long a claim holds if its consumer dies mid-handler. */
         private @Nullable Duration claimTtl;
+
+        /** The store for this handler, if not warren.idempotency.store. */
+        private Idempotency.@Nullable Store store;
+
+        public Idempotency.@Nullable Store getStore() {
+            return store;
+        }
+
+        public void setStore(Idempotency.@Nullable Store store) {
+            this.store = store;
+        }
 
         public @Nullable Boolean getEnabled() {
             return enabled;

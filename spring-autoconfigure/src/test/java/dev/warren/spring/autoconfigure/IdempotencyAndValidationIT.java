@@ -119,6 +119,22 @@ class IdempotencyAndValidationIT {
     }
 
     @Test
+    void aQueueCanUseItsOwnStore() {
+        String prefix = RedisServer.uniquePrefix("it-boot-queue");
+        runner.withPropertyValues("warren.queues." + queue + ".idempotency.store=redis",
+                        "warren.idempotency.redis-key-prefix=" + prefix)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(InMemoryIdempotencyStore.class);
+                    assertDeduplicatesAndValidates(context);
+                    var redis = context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class);
+                    var keys = redis.keys(prefix + "*");
+                    assertThat(keys).isNotEmpty();
+                    redis.delete(keys);
+                });
+    }
+
+    @Test
     void theJdbcStoreCreatesItsTableInTheApplicationsDatabase() {
         try (PostgresDatabase.Schema schema = PostgresDatabase.get().createSchema("it_boot")) {
             runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))

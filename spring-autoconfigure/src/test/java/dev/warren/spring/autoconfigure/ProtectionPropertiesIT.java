@@ -102,6 +102,33 @@ class ProtectionPropertiesIT {
     }
 
     @Test
+    void breakerStateAndFailuresShowInMetricsAndHealth() {
+        runner.withPropertyValues("warren.queues." + queue + ".circuit-breaker.failure-threshold=2",
+                        "warren.queues." + queue + ".circuit-breaker.wait=1m")
+                .withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    var health = context.getBean(dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator.class);
+                    assertThat(registry.get("warren.circuit.breaker.state").tag("name", queue).gauge().value()).isZero();
+                    Warren warren = context.getBean(Warren.class);
+                    for (int i = 0; i < 3; i++) {
+                        warren.send(queue, new Charge(i));
+                    }
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> registry.get("warren.circuit.breaker.state").tag("name", queue).gauge().value() == 1.0);
+                    assertThat(registry.get("warren.failures").tag("queue", queue).tag("class", "transient").functionCounter()
+                            .count()).isEqualTo(2.0);
+                    assertThat(registry.get("warren.messages").tag("queue", queue).tag("outcome", "retried").functionCounter()
+                            .count()).isEqualTo(2.0);
+                    var status = health.health();
+                    assertThat(status.getStatus().getCode()).isEqualTo("UP");
+                    assertThat(status.getDetails()).containsEntry("openCircuitBreakers", 1L);
+                    assertThat(String.valueOf(status.getDetails().get("circuitBreakers"))).contains(queue + "=OPEN");
+                });
+    }
+
+    @Test
     void aRateLimitInYamlOverridesTheAnnotation() {
         runner.withPropertyValues("warren.queues." + queue + ".rate-limit=50/s", "warren.defaults.rate-limit=1000/m")
                 .run(context -> {
@@ -110,6 +137,30 @@ class ProtectionPropertiesIT {
                     assertThat(engine.consumerSettings().get(queue).rateLimit()).isEqualTo(RateLimit.parse("50/s"));
                     assertThat(engine.consumerSettings().get(queue + ".shared").rateLimit()).isEqualTo(RateLimit.parse("1000/m"));
                 });
+    }
+
+    @Test
+    void queueArgumentsFromYamlAreDeclared() {
+        runner.withPropertyValues("warren.queues." + queue + ".arguments.x-max-length=5000",
+                        "warren.queues." + queue + ".arguments.x-overflow=reject-publish")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    var arguments = context.getBean(WarrenEngine.class).topology().queue(queue).arguments();
+                    assertThat(arguments).containsEntry("x-max-length", 5000L).containsEntry("x-overflow", "reject-publish");
+                    // The broker holds the queue with them: declaring it again with other values would fail.
+                    assertThat(new RabbitAdmin(admin).getQueueInfo(queue)).isNotNull();
+                });
+    }
+
+    @Test
+    void aQueueArgumentWarrenManagesFailsStartUpNamingThePath() {
+        runner.withPropertyValues("warren.queues." + queue + ".arguments.x-dead-letter-exchange=elsewhere").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".arguments",
+                    "x-dead-letter-exchange is managed by Warren");
+        });
     }
 
     @Test

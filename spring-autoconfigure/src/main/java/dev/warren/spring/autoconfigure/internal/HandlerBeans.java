@@ -33,6 +33,7 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
     private static final Logger log = LoggerFactory.getLogger(HandlerBeans.class);
 
     private final PropertiesConverter converter;
+    private final java.util.List<java.util.function.Consumer<WarrenEngine>> startListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HandlerBeans(ConfigurableListableBeanFactory beanFactory, WarrenEngine engine, PropertiesConverter converter) {
         this.beanFactory = beanFactory;
@@ -73,9 +74,15 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
                         || AnnotatedElementUtils.hasAnnotation(method, Subscribe.class) ? Boolean.TRUE : null).isEmpty();
     }
 
+    /** Called once the engine runs, e.g. to register its meters. */
+    public void onStarted(java.util.function.Consumer<WarrenEngine> listener) {
+        startListeners.add(listener);
+    }
+
     @Override
     public void start() {
         engine.start();
+        startListeners.forEach(listener -> listener.accept(engine));
     }
 
     @Override

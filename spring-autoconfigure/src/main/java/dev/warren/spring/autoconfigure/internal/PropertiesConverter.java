@@ -178,7 +178,8 @@ public final class PropertiesConverter {
                 idempotency.getKeyField() == null ? current.keyField() : idempotency.getKeyField(),
                 idempotency.getTtl() == null ? current.ttl() : positive(path + ".idempotency.ttl", idempotency.getTtl()),
                 idempotency.getClaimTtl() == null ? current.claimTtl()
-                        : positive(path + ".idempotency.claim-ttl", idempotency.getClaimTtl())));
+                        : positive(path + ".idempotency.claim-ttl", idempotency.getClaimTtl()),
+                idempotency.getStore() == null ? current.store() : idempotency.getStore().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     public PublisherSettings publisherSettings() {
@@ -231,6 +232,36 @@ public final class PropertiesConverter {
         return null;
     }
 
+    /** The further queue arguments of {@code warren.queues.<q>.arguments}, numbers and booleans typed. */
+    public Function<String, java.util.Map<String, Object>> queueArguments() {
+        return queue -> {
+            Entry entry = queueEntry(queue);
+            if (entry == null || entry.overrides().getArguments().isEmpty()) {
+                return java.util.Map.of();
+            }
+            java.util.Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+            entry.overrides().getArguments().forEach((name, value) -> arguments.put(name, typed(value)));
+            try {
+                // Validate here so that the error names the property.
+                dev.warren.topology.QueueSpec.workQueue(queue, QueueType.QUORUM, 1, arguments);
+            } catch (WarrenException e) {
+                throw new WarrenException(entry.path() + ".arguments: " + e.getMessage());
+            }
+            return arguments;
+        };
+    }
+
+    private static Object typed(String value) {
+        String trimmed = value.trim();
+        if (trimmed.matches("-?\\d{1,18}")) {
+            return Long.parseLong(trimmed);
+        }
+        if (trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(trimmed);
+        }
+        return value;
+    }
+
     /**
      * What configuration declares besides the handlers: {@code warren.queues.<name>.declare: true}
      * and {@code warren.topics.<topic>.groups}.
@@ -242,7 +273,8 @@ public final class PropertiesConverter {
             if (entry != null && Boolean.TRUE.equals(entry.overrides().getDeclare())) {
                 QueueType type = entry.overrides().getQueueType() != null
                         ? concreteType(entry.path() + ".queue-type", entry.overrides().getQueueType()) : defaultType;
-                topology.workQueue(queue, type);
+                topology.workQueue(queue, type, dev.warren.retry.RetryPolicy.builder().maxAttempts(1).build(),
+                        queueArguments().apply(queue));
             }
         }
         for (String topic : namesWithSuffix("warren.topics", ".groups")) {
