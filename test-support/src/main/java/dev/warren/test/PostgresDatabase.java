@@ -1,8 +1,5 @@
 package dev.warren.test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -39,7 +36,7 @@ public final class PostgresDatabase {
     private static final int LOCAL_PORT = 5432;
     private static final String LOCAL_URL = "jdbc:postgresql://" + LOCAL_HOST + ":" + LOCAL_PORT + "/test?user=postgres";
 
-    private static volatile @Nullable PostgresDatabase resolved;
+    private static final Services.Once<PostgresDatabase> RESOLVED = new Services.Once<>(PostgresDatabase::resolve);
 
     private final String jdbcUrl;
 
@@ -54,17 +51,7 @@ public final class PostgresDatabase {
      * @throws IllegalStateException when no database can be found, saying what to start
      */
     public static PostgresDatabase get() {
-        PostgresDatabase database = resolved;
-        if (database == null) {
-            synchronized (PostgresDatabase.class) {
-                database = resolved;
-                if (database == null) {
-                    database = resolve();
-                    resolved = database;
-                }
-            }
-        }
-        return database;
+        return RESOLVED.get();
     }
 
     /**
@@ -129,14 +116,11 @@ public final class PostgresDatabase {
     }
 
     private static PostgresDatabase resolve() {
-        String configured = System.getenv(URL_VARIABLE);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getProperty(URL_VARIABLE);
-        }
-        if (configured != null && !configured.isBlank()) {
+        String configured = Services.configured(URL_VARIABLE);
+        if (configured != null) {
             return new PostgresDatabase(configured.trim());
         }
-        if (answers()) {
+        if (Services.answers(LOCAL_HOST, LOCAL_PORT)) {
             return new PostgresDatabase(LOCAL_URL);
         }
         if (ClassUtils.isPresent("org.testcontainers.DockerClientFactory", PostgresDatabase.class.getClassLoader())) {
@@ -152,14 +136,6 @@ public final class PostgresDatabase {
                 + "=jdbc:postgresql://host:5432/db?user=...&password=...");
     }
 
-    private static boolean answers() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOCAL_HOST, LOCAL_PORT), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     /** Kept apart so that Testcontainers stays optional on the class path. */
     private static final class Containers {

@@ -1,8 +1,5 @@
 package dev.warren.test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.util.Objects;
 import java.util.UUID;
@@ -38,7 +35,7 @@ public final class RabbitBroker {
     private static final int LOCAL_PORT = 5672;
     private static final String CONTAINER_IMAGE = "rabbitmq:4.1-management";
 
-    private static volatile @Nullable RabbitBroker resolved;
+    private static final Services.Once<RabbitBroker> RESOLVED = new Services.Once<>(RabbitBroker::resolve);
 
     /** The variable that points tests at the broker's management API, e.g. {@code http://broker:15672}. */
     public static final String MANAGEMENT_URI_VARIABLE = "RABBITMQ_MANAGEMENT_URI";
@@ -67,14 +64,11 @@ public final class RabbitBroker {
     public RabbitManagement management() {
         URI api = managementUri;
         if (api == null) {
-            String configured = System.getenv(MANAGEMENT_URI_VARIABLE);
-            if (configured == null || configured.isBlank()) {
-                configured = System.getProperty(MANAGEMENT_URI_VARIABLE);
-            }
-            api = configured != null && !configured.isBlank() ? URI.create(configured.trim())
+            String configured = Services.configured(MANAGEMENT_URI_VARIABLE);
+            api = configured != null ? URI.create(configured)
                     : URI.create("http://" + host() + ":" + MANAGEMENT_PORT);
         }
-        if (!answers(api.getHost(), api.getPort() > 0 ? api.getPort() : 80)) {
+        if (!Services.answers(api.getHost(), api.getPort() > 0 ? api.getPort() : 80)) {
             throw new IllegalStateException("The RabbitMQ management API does not answer at " + api + "; enable it with "
                     + "'rabbitmq-plugins enable rabbitmq_management', or set " + MANAGEMENT_URI_VARIABLE);
         }
@@ -88,17 +82,7 @@ public final class RabbitBroker {
      * @throws IllegalStateException when no broker can be found, saying what to start
      */
     public static RabbitBroker get() {
-        RabbitBroker broker = resolved;
-        if (broker == null) {
-            synchronized (RabbitBroker.class) {
-                broker = resolved;
-                if (broker == null) {
-                    broker = resolve();
-                    resolved = broker;
-                }
-            }
-        }
-        return broker;
+        return RESOLVED.get();
     }
 
     /**
@@ -172,14 +156,11 @@ public final class RabbitBroker {
     }
 
     private static RabbitBroker resolve() {
-        String configured = System.getenv(URI_VARIABLE);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getProperty(URI_VARIABLE);
-        }
-        if (configured != null && !configured.isBlank()) {
+        String configured = Services.configured(URI_VARIABLE);
+        if (configured != null) {
             return new RabbitBroker(URI.create(configured.trim()));
         }
-        if (answers(LOCAL_HOST, LOCAL_PORT)) {
+        if (Services.answers(LOCAL_HOST, LOCAL_PORT)) {
             return new RabbitBroker(URI.create("amqp://guest:guest@" + LOCAL_HOST + ":" + LOCAL_PORT + "/"));
         }
         RabbitBroker container = startContainerIfDockerRuns();
@@ -192,14 +173,6 @@ public final class RabbitBroker {
                 + "=amqp://user:password@host:5672/vhost");
     }
 
-    private static boolean answers(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static @Nullable RabbitBroker startContainerIfDockerRuns() {
         if (!org.springframework.util.ClassUtils.isPresent("org.testcontainers.DockerClientFactory",

@@ -1,8 +1,5 @@
 package dev.warren.test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +35,7 @@ public final class RedisServer {
     private static final int LOCAL_PORT = 6379;
     private static final String CONTAINER_IMAGE = "redis:7-alpine";
 
-    private static volatile @Nullable RedisServer resolved;
+    private static final Services.Once<RedisServer> RESOLVED = new Services.Once<>(RedisServer::resolve);
 
     private final URI uri;
 
@@ -53,17 +50,7 @@ public final class RedisServer {
      * @throws IllegalStateException when no server can be found, saying what to start
      */
     public static RedisServer get() {
-        RedisServer server = resolved;
-        if (server == null) {
-            synchronized (RedisServer.class) {
-                server = resolved;
-                if (server == null) {
-                    server = resolve();
-                    resolved = server;
-                }
-            }
-        }
-        return server;
+        return RESOLVED.get();
     }
 
     /**
@@ -131,11 +118,8 @@ public final class RedisServer {
     }
 
     private static RedisServer resolve() {
-        String configured = System.getenv(URL_VARIABLE);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getProperty(URL_VARIABLE);
-        }
-        if (configured != null && !configured.isBlank()) {
+        String configured = Services.configured(URL_VARIABLE);
+        if (configured != null) {
             URI uri = URI.create(configured.trim());
             if (uri.getHost() == null) {
                 // Not the URL itself: it holds credentials.
@@ -144,7 +128,7 @@ public final class RedisServer {
             }
             return new RedisServer(uri);
         }
-        if (answers()) {
+        if (Services.answers(LOCAL_HOST, LOCAL_PORT)) {
             return new RedisServer(URI.create("redis://" + LOCAL_HOST + ":" + LOCAL_PORT));
         }
         if (ClassUtils.isPresent("org.testcontainers.DockerClientFactory", RedisServer.class.getClassLoader())) {
@@ -159,14 +143,6 @@ public final class RedisServer {
                 + "=redis://[[user:]password@]host:6379[/database]");
     }
 
-    private static boolean answers() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOCAL_HOST, LOCAL_PORT), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     /** Kept apart so that Testcontainers stays optional on the class path. */
     private static final class Containers {

@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.Threads;
 import dev.warren.protection.CircuitBreakerSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +30,7 @@ public final class BreakerGate implements AutoCloseable {
 
     private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
     private final Map<String, List<RabbitConsumer>> consumers = new LinkedHashMap<>();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "warren-circuit-breaker");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(Threads.named("warren-circuit-breaker"));
     private final BooleanSupplier engineRunning;
 
     public BreakerGate(BooleanSupplier engineRunning) {
@@ -121,14 +117,6 @@ public final class BreakerGate implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(executor, Duration.ofSeconds(10));
     }
 }

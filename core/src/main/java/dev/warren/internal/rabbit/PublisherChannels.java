@@ -7,6 +7,7 @@ import com.rabbitmq.client.ReturnListener;
 import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.warren.WarrenException;
+import dev.warren.internal.Threads;
 import dev.warren.publish.PublishException;
 import dev.warren.publish.PublishException.Reason;
 import dev.warren.publish.PublisherSettings;
@@ -68,11 +69,7 @@ public final class PublisherChannels implements AutoCloseable {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i);
         }
-        this.confirmThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "warren-publisher-confirms");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.confirmThread = Executors.newSingleThreadScheduledExecutor(Threads.named("warren-publisher-confirms"));
         confirmThread.scheduleWithFixedDelay(this::expireOverdue, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -111,15 +108,7 @@ public final class PublisherChannels implements AutoCloseable {
         for (Lane lane : lanes) {
             lane.close();
         }
-        confirmThread.shutdown();
-        try {
-            if (!confirmThread.awaitTermination(5, TimeUnit.SECONDS)) {
-                confirmThread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            confirmThread.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(confirmThread, java.time.Duration.ofSeconds(5));
     }
 
     private void expireOverdue() {

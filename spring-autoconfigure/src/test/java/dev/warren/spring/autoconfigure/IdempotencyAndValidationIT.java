@@ -94,6 +94,13 @@ class IdempotencyAndValidationIT {
         assertThat(dead.getMessageProperties().getHeaders()).containsEntry("x-warren-failure-class", "permanent");
     }
 
+    private static void assertKeysInRedisAndDeleteThem(org.springframework.context.ApplicationContext context, String prefix) {
+        var redis = context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class);
+        var keys = redis.keys(prefix + "*");
+        assertThat(keys).isNotEmpty();
+        redis.delete(keys);
+    }
+
     @Test
     void theInMemoryStoreIsTheDefault() {
         runner.run(context -> {
@@ -111,10 +118,7 @@ class IdempotencyAndValidationIT {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(RedisIdempotencyStore.class);
                     assertDeduplicatesAndValidates(context);
-                    var redis = context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class);
-                    var keys = redis.keys(prefix + "*");
-                    assertThat(keys).isNotEmpty();
-                    redis.delete(keys);
+                    assertKeysInRedisAndDeleteThem(context, prefix);
                 });
     }
 
@@ -127,10 +131,7 @@ class IdempotencyAndValidationIT {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(InMemoryIdempotencyStore.class);
                     assertDeduplicatesAndValidates(context);
-                    var redis = context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class);
-                    var keys = redis.keys(prefix + "*");
-                    assertThat(keys).isNotEmpty();
-                    redis.delete(keys);
+                    assertKeysInRedisAndDeleteThem(context, prefix);
                 });
     }
 

@@ -205,8 +205,19 @@ class WarrenAutoConfigurationIT {
         var resource = getClass().getClassLoader().getResource("META-INF/spring-configuration-metadata.json");
         assertThat(resource).isNotNull();
         String metadata = new String(resource.openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(metadata).contains("\"warren.publisher.confirm-timeout\"", "\"warren.defaults.prefetch\"",
-                "\"warren.defaults.retry.max-attempts\"", "\"warren.defaults.delivery\"", "\"warren.queues\"",
-                "\"warren.idempotency.store\"", "How long a publish waits for the broker's confirm");
+        assertThat(metadata).contains("How long a publish waits for the broker's confirm");
+        // Every setting a user can write has a documented key.
+        assertThat(metadata).contains(java.util.stream.Stream.of("enabled", "defaults.concurrency", "defaults.prefetch",
+                "defaults.queue-type", "defaults.delivery", "defaults.rate-limit", "defaults.retry.max-attempts",
+                "defaults.retry.backoff", "defaults.retry.multiplier", "defaults.retry.max-backoff", "defaults.retry.jitter",
+                "defaults.retry.permanent", "defaults.retry.retryable", "defaults.idempotency.ttl",
+                "defaults.idempotency.claim-ttl", "defaults.circuit-breaker.failure-threshold",
+                "defaults.circuit-breaker.failure-rate", "defaults.circuit-breaker.window-size",
+                "defaults.circuit-breaker.slow-call-duration", "defaults.circuit-breaker.slow-call-rate",
+                "defaults.circuit-breaker.wait", "defaults.circuit-breaker.trial-calls", "queues", "circuit-breakers", "topics",
+                "idempotency.store", "idempotency.memory-max-entries", "idempotency.redis-key-prefix", "idempotency.jdbc-table",
+                "idempotency.jdbc-create-table", "publisher.confirm-timeout", "publisher.channels", "publisher.max-in-flight",
+                "management.check-policies", "management.url", "management.username", "management.password")
+                .map(key -> "\"warren." + key + "\"").toArray(String[]::new));
     }
 }
