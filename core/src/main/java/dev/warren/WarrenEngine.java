@@ -10,7 +10,9 @@ import dev.warren.idempotency.InMemoryIdempotencyStore;
 import dev.warren.internal.pipeline.BeanValidation;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.PayloadValidator;
+import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.rabbit.BreakerGate;
+import dev.warren.internal.rabbit.RabbitDeadLetters;
 import dev.warren.internal.rabbit.JsonPublisher;
 import dev.warren.internal.rabbit.PolicyCheck;
 import dev.warren.internal.rabbit.PublisherChannels;
@@ -187,7 +189,8 @@ public final class WarrenEngine implements AutoCloseable {
                     RateLimiterConfig.custom()
                             .limitForPeriod(settings.rateLimit().permits())
                             .limitRefreshPeriod(settings.rateLimit().period())
-                            .timeoutDuration(java.time.Duration.ofMillis(500))
+                            // A reservation may wait up to a whole period; the pipeline waits for it in slices.
+                            .timeoutDuration(settings.rateLimit().period().plusMillis(1))
                             .build());
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStoreFor(endpoint),
                     java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter);
@@ -363,6 +366,15 @@ public final class WarrenEngine implements AutoCloseable {
         Map<String, ConsumerSettings> settings = new java.util.LinkedHashMap<>();
         endpoints.forEach(endpoint -> settings.put(endpoint.consumerName(), endpoint.settings()));
         return settings;
+    }
+
+    /**
+     * The operations on the dead-letter queues of this engine's handlers: list, peek, group, replay, discard.
+     *
+     * @return the dead-letter operations
+     */
+    public DeadLetters deadLetters() {
+        return new RabbitDeadLetters(connectionFactory, publisherChannels, () -> topology, publisherSettings.confirmTimeout());
     }
 
     /**

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -69,6 +71,13 @@ import tools.jackson.databind.json.JsonMapper;
  * handled exactly once, each poison message {@value #POISON_ATTEMPTS} times, and that the
  * dead-letter queue holds exactly the poison messages.
  *
+ * <p>The rate limit: once, after the rounds, a Warren handler with {@code rateLimit = "500/s"},
+ * concurrency {@value #RATE_LIMITED_CONCURRENCY} and prefetch {@value #PREFETCH} consumes
+ * {@value #RATE_LIMITED_MESSAGES} pre-published messages from a fresh queue of its own. Its achieved
+ * rate is the number of messages handled within {@link #RATE_WINDOW} of the first one, divided by
+ * the window, reported with its deviation from the limit. A message handled after the window shows
+ * that the queue held work for the whole window, so that the limit, not the supply, set the rate.
+ *
  * <p>Single-threaded: {@link #main} runs the rounds; the contenders' consumer threads handle the
  * messages.
  *
@@ -93,6 +102,33 @@ public final class ConsumerBenchmark {
      * two handlers of one application never share a queue; each round's engine has one of them.
      */
     static final String POISONED_QUEUE = "${benchmark.poisoned-queue}";
+
+    /** The rate-limited Warren handler's queue, resolved like {@link #HEALTHY_QUEUE}. */
+    static final String RATE_LIMITED_QUEUE = "${benchmark.rate-limited-queue}";
+
+    /** The rate-limited handler's limit in messages per second. */
+    static final int RATE_LIMIT_PER_SECOND = 500;
+
+    /** The rate-limited handler's {@code rateLimit}, a constant so that the annotation can take it. */
+    static final String RATE_LIMIT = RATE_LIMIT_PER_SECOND + "/s";
+
+    /** Consumers of the rate-limited handler; the limit holds across all of them. */
+    static final int RATE_LIMITED_CONCURRENCY = 4;
+
+    /**
+     * Messages pre-published for the rate-limited handler: 40% more than the window takes at the
+     * limit, so that the queue does not run dry even if the limiter lets a whole extra period through.
+     */
+    static final int RATE_LIMITED_MESSAGES = 7_000;
+
+    /** How long the rate-limited handler's achieved rate is measured, from its first message on. */
+    private static final Duration RATE_WINDOW = Duration.ofSeconds(10);
+
+    /**
+     * How long after the window a further message may take; at the limit one is due within a period
+     * (1 s), so running out of this means the queue ran dry or the consumer stalled.
+     */
+    private static final Duration RATE_WINDOW_GRACE = Duration.ofSeconds(10);
 
     /** How long a round may take to handle every message or dead-letter every poison one. */
     private static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(2);
@@ -124,10 +160,7 @@ public final class ConsumerBenchmark {
         RabbitBroker broker = RabbitBroker.get();
         // Configured as Warren's default mapper, so that all contenders decode alike.
         JsonMapper mapper = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        List<byte[]> bodies = new ArrayList<>(messages);
-        for (int i = 0; i < messages; i++) {
-            bodies.add(mapper.writeValueAsBytes(BenchmarkEvent.numbered(i)));
-        }
+        List<byte[]> bodies = encode(mapper, messages);
         Settings settings = new Settings(messages, bodies.get(0).length, rounds, queueType);
 
         System.out.printf(Locale.ROOT, "Consumer benchmark: %,d x %,d-byte JSON messages per round, %d rounds after 1 warm-up, "
@@ -135,12 +168,24 @@ public final class ConsumerBenchmark {
                 queueName(queueType), PREFETCH, Runtime.getRuntime().availableProcessors(), broker.host(), broker.port());
 
         List<Result> results;
+        RateResult rateLimited;
         try (Connection admin = Benchmarks.rawConnectionFactory(broker).newConnection("warren-benchmark-admin")) {
             results = runAll(broker, admin, mapper.readerFor(BenchmarkEvent.class), bodies, settings);
+            // Once rather than per round, to keep the run short: its 10 s window would dominate every round, and the
+            // limit, not the machine, sets its rate, so repeating it adds little.
+            rateLimited = runRateLimited(broker, admin, encode(mapper, RATE_LIMITED_MESSAGES), queueType);
         }
 
-        System.out.print(textTable(results));
-        Benchmarks.writeReport(reportPath, markdown(results, settings));
+        System.out.print(textTable(results) + rateLimited.textLine());
+        Benchmarks.writeReport(reportPath, markdown(results, settings) + rateLimited.markdown(queueType));
+    }
+
+    private static List<byte[]> encode(JsonMapper mapper, int messages) {
+        List<byte[]> bodies = new ArrayList<>(messages);
+        for (int i = 0; i < messages; i++) {
+            bodies.add(mapper.writeValueAsBytes(BenchmarkEvent.numbered(i)));
+        }
+        return bodies;
     }
 
     private static List<Result> runAll(RabbitBroker broker, Connection admin, ObjectReader reader, List<byte[]> bodies,
@@ -228,6 +273,54 @@ public final class ConsumerBenchmark {
         deliveries.verify(contender.name());
         run.verify();
         return sample;
+    }
+
+    /**
+     * The rate-limited handler on a fresh queue of its own: declare, pre-publish, start, and count
+     * what it handles within {@link #RATE_WINDOW} of its first message. Deletes every queue the
+     * engine declared, and checks that no message was handled twice and that Warren counted alike.
+     */
+    private static RateResult runRateLimited(RabbitBroker broker, Connection admin, List<byte[]> bodies, QueueType type)
+            throws Exception {
+        String queue = RabbitBroker.uniqueName("warren.benchmark.rate-limited");
+        RateWindow window = new RateWindow(bodies.size(), RATE_WINDOW);
+        CachingConnectionFactory factory = broker.connectionFactory();
+        WarrenEngine engine = WarrenEngine.builder(factory)
+                .handlers(new RateLimitedHandler(window))
+                .nameResolver(name -> RATE_LIMITED_QUEUE.equals(name) ? queue : name)
+                // The handler sets prefetch, concurrency and the limit; the queue type comes from -DqueueType.
+                .consumerDefaults(new ConsumerSettings(1, PREFETCH, type))
+                .build();
+        // A channel of its own, as in runRound: the broker may close the channel that saw a failure.
+        try (Channel channel = admin.createChannel()) {
+            try {
+                engine.declareTopology();
+                prePublish(channel, queue, bodies);
+                engine.start();
+                window.awaitEnd(OUTCOME_TIMEOUT, RATE_WINDOW.plus(RATE_WINDOW_GRACE));
+            } finally {
+                try {
+                    engine.close();
+                } finally {
+                    try {
+                        for (QueueSpec declared : engine.topology().queues()) {
+                            channel.queueDelete(declared.name());
+                        }
+                    } finally {
+                        // The engine does not own its factory, so this closes only after it.
+                        factory.destroy();
+                    }
+                }
+            }
+        }
+        // Only now, with the consumers stopped, are the counts final.
+        window.verify();
+        ConsumerStats stats = engine.consumerStats().values().iterator().next();
+        if (stats.processed() != window.total()) {
+            throw new IllegalStateException("Warren counted " + stats + " but the rate-limited handler handled "
+                    + window.total() + " messages");
+        }
+        return new RateResult(window.inWindow(), window.total(), bodies.size());
     }
 
     /** Publishes every body as a persistent JSON message and waits until the broker confirmed all. */
@@ -322,6 +415,53 @@ public final class ConsumerBenchmark {
     }
 
     private record Settings(int messages, int bodyBytes, int rounds, QueueType queueType) {
+    }
+
+    /**
+     * The rate-limited handler's outcome.
+     *
+     * @param inWindow messages handled within {@link #RATE_WINDOW} of the first one
+     * @param total messages handled until the engine stopped
+     * @param published messages pre-published
+     */
+    private record RateResult(int inWindow, int total, int published) {
+
+        static final String NAME = "Warren, rateLimit = " + RATE_LIMIT;
+
+        double rate() {
+            return inWindow / (RATE_WINDOW.toNanos() / 1e9);
+        }
+
+        double deviationPercent() {
+            return (rate() / RATE_LIMIT_PER_SECOND - 1) * 100;
+        }
+
+        /** The achieved rate and its deviation from the limit: {@code 502/s, +0.4%}. */
+        String achievedText() {
+            return String.format(Locale.ROOT, "%,.0f/s, %+.1f%%", rate(), deviationPercent());
+        }
+
+        /** An extra line of the text table, its rate under msg/s. */
+        String textLine() {
+            return String.format(Locale.ROOT, "%-30s %,9.0f  %s vs limit %s (%,d handled in the %d s window; concurrency %d, "
+                    + "prefetch %d, run once)%n", NAME, rate(), achievedText(), RATE_LIMIT, inWindow,
+                    RATE_WINDOW.toSeconds(), RATE_LIMITED_CONCURRENCY, PREFETCH);
+        }
+
+        String markdown(QueueType type) {
+            StringBuilder out = new StringBuilder("\n## Rate limit\n\n");
+            out.append(String.format(Locale.ROOT, "Run once, not per round: `@Consumer(rateLimit = \"%s\", concurrency = %d, "
+                    + "prefetch = %d)` consumes %,d pre-published messages like the ones above from a fresh durable %s queue "
+                    + "of its own. The achieved rate is the messages handled within %d s of the first one, divided by %d s; "
+                    + "a message handled after the window showed that the queue held work for all of it, and no message "
+                    + "was handled twice.%n%n", RATE_LIMIT, RATE_LIMITED_CONCURRENCY, PREFETCH, published, queueName(type),
+                    RATE_WINDOW.toSeconds(), RATE_WINDOW.toSeconds()));
+            out.append("| Contender | Limit | Achieved | Deviation | Handled in window | Window | Handled in all |\n");
+            out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f/s | %+.1f%% | %,d | %d s | %,d |%n", NAME, RATE_LIMIT,
+                    rate(), deviationPercent(), inWindow, RATE_WINDOW.toSeconds(), total));
+            return out.toString();
+        }
     }
 
     /** Creates a contender's consumer for one round; performs no I/O. */
@@ -461,6 +601,81 @@ public final class ConsumerBenchmark {
 
         private static boolean isPoison(long sequence) {
             return sequence % POISON_EVERY == 0;
+        }
+    }
+
+    /**
+     * Counts the rate-limited handler's messages, and those handled within the window from the first
+     * one on; releases the main thread when a message falls after the window. Called on the engine's
+     * consumer threads; lock-free.
+     */
+    static final class RateWindow {
+
+        /** {@link #firstNanos} before the first message; {@code System.nanoTime()} may be any other value. */
+        private static final long UNSET = Long.MIN_VALUE;
+
+        private final long windowNanos;
+        private final AtomicIntegerArray handled;
+        private final AtomicLong firstNanos = new AtomicLong(UNSET);
+        private final AtomicInteger inWindow = new AtomicInteger();
+        private final AtomicInteger total = new AtomicInteger();
+        private final CountDownLatch started = new CountDownLatch(1);
+        private final CountDownLatch ended = new CountDownLatch(1);
+
+        RateWindow(int messages, Duration window) {
+            this.windowNanos = window.toNanos();
+            this.handled = new AtomicIntegerArray(messages);
+        }
+
+        void handle(BenchmarkEvent event) {
+            long now = System.nanoTime();
+            handled.incrementAndGet(Math.toIntExact(event.sequence()));
+            total.incrementAndGet();
+            if (firstNanos.compareAndSet(UNSET, now)) {
+                started.countDown();
+            }
+            // A message another consumer thread took a moment before the first was counted comes out
+            // negative here; it ran alongside the first, so it belongs in the window too.
+            if (now - firstNanos.get() < windowNanos) {
+                inWindow.incrementAndGet();
+            } else {
+                ended.countDown();
+            }
+        }
+
+        /** Waits for the first message, then for one after the window. */
+        void awaitEnd(Duration firstTimeout, Duration endTimeout) throws InterruptedException {
+            if (!started.await(firstTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("The rate-limited handler handled no message within " + firstTimeout
+                        + "; is the consumer stuck or the broker blocked by an alarm?");
+            }
+            if (!ended.await(endTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("The rate-limited handler handled no message after its window within "
+                        + endTimeout + " of the first (" + total.get() + " of " + handled.length() + " handled); did the "
+                        + "queue run dry or the consumer stall?");
+            }
+        }
+
+        int inWindow() {
+            return inWindow.get();
+        }
+
+        int total() {
+            return total.get();
+        }
+
+        /** Checks that no message was handled twice, which would mean a lost acknowledgement. */
+        void verify() {
+            List<Integer> twice = new ArrayList<>();
+            for (int i = 0; i < handled.length(); i++) {
+                if (handled.get(i) > 1) {
+                    twice.add(i);
+                }
+            }
+            if (!twice.isEmpty()) {
+                throw new IllegalStateException("The rate-limited handler handled " + twice.size() + " message(s) more than "
+                        + "once, e.g. " + twice.subList(0, Math.min(5, twice.size())));
+            }
         }
     }
 
@@ -653,6 +868,16 @@ public final class ConsumerBenchmark {
             if (deliveries.handle(event)) {
                 throw new TransientFailureException("Message " + event.id() + " is poison by design of the benchmark");
             }
+        }
+    }
+
+    /** Warren's rate-limited handler. Called on the engine's consumer threads, up to four at once. */
+    record RateLimitedHandler(RateWindow window) {
+
+        @Consumer(queue = RATE_LIMITED_QUEUE, prefetch = PREFETCH, concurrency = RATE_LIMITED_CONCURRENCY,
+                rateLimit = RATE_LIMIT)
+        void handle(BenchmarkEvent event) {
+            window.handle(event);
         }
     }
 }

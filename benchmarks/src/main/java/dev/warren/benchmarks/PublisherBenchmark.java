@@ -392,15 +392,7 @@ public final class PublisherBenchmark {
         public void close() {
             template.destroy();
             factory.destroy();
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            dev.warren.internal.Threads.shutdown(executor, java.time.Duration.ofSeconds(10));
         }
     }
 }

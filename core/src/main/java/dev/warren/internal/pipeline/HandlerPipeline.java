@@ -23,6 +23,8 @@ public final class HandlerPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(HandlerPipeline.class);
 
+    private static final long PERMIT_WAIT_SLICE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+
     private final HandlerEndpoint endpoint;
     private final PayloadDecoder decoder;
     private final PayloadValidator validator;
@@ -76,12 +78,20 @@ public final class HandlerPipeline {
         if (rateLimiter == null) {
             return true;
         }
-        while (keepWaiting.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-            if (rateLimiter.acquirePermission()) {
-                return true;
-            }
+        // Reserve the next permit, then wait for its time in short slices, so that a consumer being
+        // stopped gives up promptly instead of holding its message until the permit is due.
+        long waitNanos = rateLimiter.reservePermission();
+        if (waitNanos < 0) {
+            return false;
         }
-        return false;
+        long due = System.nanoTime() + waitNanos;
+        for (long left = waitNanos; left > 0; left = due - System.nanoTime()) {
+            if (!keepWaiting.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, PERMIT_WAIT_SLICE_NANOS));
+        }
+        return true;
     }
 
     /** Gives back a permission taken by {@link #admits()} for a delivery that is not processed after all. */

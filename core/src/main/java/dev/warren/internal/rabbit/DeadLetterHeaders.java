@@ -21,6 +21,7 @@ public final class DeadLetterHeaders {
     public static final String ORIGINAL_ROUTING_KEY = "x-original-routingKey";
     public static final String ORIGINAL_QUEUE = "x-original-queue";
     public static final String ATTEMPTS = InboundMessage.ATTEMPTS_HEADER;
+    public static final String FAILED_AT = "x-warren-failed-at";
 
     /** Room left in the header frame for the AMQP properties other than headers. */
     private static final int FRAME_HEADROOM = 20_000;
@@ -45,6 +46,7 @@ public final class DeadLetterHeaders {
         headers.put(ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
         headers.put(ORIGINAL_QUEUE, queue);
         headers.put(ATTEMPTS, deadLetter.attempts());
+        headers.put(FAILED_AT, System.currentTimeMillis());
         int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
         // The reason comes first; the stack trace gets what room is left.
         int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);

@@ -1,0 +1,86 @@
+package dev.warren.deadletter;
+
+import java.util.List;
+
+/**
+ * The operator's side of the dead-letter queues: look at what failed, group it by cause, and once
+ * the cause is fixed, replay the messages to their queues or discard them with a recorded reason.
+ *
+ * <pre>{@code
+ * DeadLetters deadLetters = engine.deadLetters();
+ * deadLetters.peek("payments.charge", 5);                         // look, without consuming
+ * deadLetters.groups("payments.charge");                          // one group per bug
+ * deadLetters.replay("payments.charge", Selection.all(), ReplayOptions.defaults());
+ * deadLetters.discard("payments.charge", Selection.messageId("m-1"), "test order", "alice");
+ * }</pre>
+ *
+ * <p>A replay or discard publishes each message where it goes and waits for the broker's confirm
+ * before it removes it from the dead-letter queue, so an interruption can duplicate a message but
+ * never lose one. Each call looks at up to {@value #MAX_MESSAGES} messages; call again for more.
+ * Thread-safe; calls run on the caller's thread and do broker I/O.
+ *
+ * @since 0.1
+ */
+public interface DeadLetters {
+
+    /** The durable queue where discarded messages are kept, with who discarded them and why. */
+    String DISCARDED_QUEUE = "warren.discarded";
+
+    /** Header of a replayed message: how often it was replayed. */
+    String REPLAYS_HEADER = "x-warren-replays";
+
+    /** Header of a discarded message: the reason given. */
+    String DISCARD_REASON_HEADER = "x-warren-discard-reason";
+
+    /** Header of a discarded message: who discarded it. */
+    String DISCARDED_BY_HEADER = "x-warren-discarded-by";
+
+    /** The most messages one call looks at. */
+    int MAX_MESSAGES = 10_000;
+
+    /**
+     * Every dead-letter queue of the engine's handlers, with its depth and the age of its oldest message.
+     *
+     * @return the queues
+     */
+    List<DeadLetterQueue> queues();
+
+    /**
+     * The first messages of a dead-letter queue, left where they are.
+     *
+     * @param queue the work queue (or its {@code .dlq})
+     * @param limit how many, at most {@value #MAX_MESSAGES}
+     * @return the messages, oldest first
+     */
+    List<DeadLetter> peek(String queue, int limit);
+
+    /**
+     * The dead letters of a queue grouped by fingerprint, largest group first.
+     *
+     * @param queue the work queue (or its {@code .dlq})
+     * @return the groups
+     */
+    List<FailureGroup> groups(String queue);
+
+    /**
+     * Moves selected dead letters back to their queue (or another), with the attempt count reset and
+     * {@value #REPLAYS_HEADER} counting up.
+     *
+     * @param queue the work queue (or its {@code .dlq})
+     * @param selection which messages
+     * @param options dry run, redirect, pace
+     * @return what was (or would be) moved
+     */
+    OperationResult replay(String queue, Selection selection, ReplayOptions options);
+
+    /**
+     * Moves selected dead letters to {@value #DISCARDED_QUEUE} with the reason and who gave it, and logs it.
+     *
+     * @param queue the work queue (or its {@code .dlq})
+     * @param selection which messages
+     * @param reason why they are discarded; required
+     * @param operator who discards them
+     * @return what was discarded
+     */
+    OperationResult discard(String queue, Selection selection, String reason, String operator);
+}

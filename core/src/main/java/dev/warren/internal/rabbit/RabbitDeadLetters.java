@@ -1,0 +1,336 @@
+package dev.warren.internal.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import dev.warren.WarrenException;
+import dev.warren.deadletter.DeadLetter;
+import dev.warren.deadletter.DeadLetterQueue;
+import dev.warren.deadletter.DeadLetters;
+import dev.warren.deadletter.FailureGroup;
+import dev.warren.deadletter.OperationResult;
+import dev.warren.deadletter.ReplayOptions;
+import dev.warren.deadletter.Selection;
+import dev.warren.topology.QueueSpec;
+import dev.warren.topology.Topology;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+/**
+ * {@link DeadLetters} on RabbitMQ. Messages are read with {@code basic.get} on a channel of their
+ * own and left unacknowledged; closing that channel puts back whatever was not moved, in place.
+ */
+public final class RabbitDeadLetters implements DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(RabbitDeadLetters.class);
+
+    /** Reason and origin headers of a dead letter, dropped from a replayed copy so that a new failure writes its own. */
+    private static final List<String> FAILURE_HEADERS = List.of(DeadLetterHeaders.EXCEPTION_MESSAGE,
+            DeadLetterHeaders.EXCEPTION_STACKTRACE, DeadLetterHeaders.ORIGINAL_EXCHANGE, DeadLetterHeaders.ORIGINAL_ROUTING_KEY,
+            DeadLetterHeaders.ORIGINAL_QUEUE, DeadLetterHeaders.ATTEMPTS, DeadLetterHeaders.FAILED_AT,
+            RabbitConsumer.FAILURE_CLASS_HEADER, "x-death", "x-first-death-exchange", "x-first-death-queue",
+            "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason");
+
+    private static final Pattern EXCEPTION_TYPE = Pattern.compile("^([\\w$.]+?)(?::|$)");
+    private static final Pattern FRAME = Pattern.compile("^\\s*at ([^(]+)");
+    private static final int FINGERPRINT_FRAMES = 3;
+
+    private final ConnectionFactory connectionFactory;
+    private final PublisherChannels publisher;
+    private final Supplier<Topology> topology;
+    private final Duration confirmTimeout;
+
+    public RabbitDeadLetters(ConnectionFactory connectionFactory, PublisherChannels publisher, Supplier<Topology> topology,
+            Duration confirmTimeout) {
+        this.connectionFactory = connectionFactory;
+        this.publisher = publisher;
+        this.topology = topology;
+        this.confirmTimeout = confirmTimeout;
+    }
+
+    @Override
+    public List<DeadLetterQueue> queues() {
+        List<DeadLetterQueue> queues = new ArrayList<>();
+        for (QueueSpec queue : topology.get().queues()) {
+            if (!queue.arguments().containsKey("x-dead-letter-exchange")
+                    || !Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
+                continue;
+            }
+            String dlq = QueueSpec.deadLetterQueueName(queue.name());
+            long depth = depth(dlq);
+            Duration oldest = null;
+            if (depth > 0) {
+                List<DeadLetter> head = peek(queue.name(), 1);
+                if (!head.isEmpty() && head.get(0).failedAt() != null) {
+                    oldest = Duration.between(head.get(0).failedAt(), Instant.now());
+                }
+            }
+            queues.add(new DeadLetterQueue(queue.name(), dlq, depth, oldest));
+        }
+        return queues;
+    }
+
+    @Override
+    public List<DeadLetter> peek(String queue, int limit) {
+        if (limit < 1 || limit > MAX_MESSAGES) {
+            throw new WarrenException("peek limit must be between 1 and " + MAX_MESSAGES + " but was " + limit);
+        }
+        String dlq = deadLetterQueue(queue);
+        List<DeadLetter> letters = new ArrayList<>();
+        read(dlq, limit, (channel, response, letter) -> letters.add(letter));
+        return letters;
+    }
+
+    @Override
+    public List<FailureGroup> groups(String queue) {
+        Map<String, List<DeadLetter>> byFingerprint = new LinkedHashMap<>();
+        for (DeadLetter letter : peek(queue, MAX_MESSAGES)) {
+            byFingerprint.computeIfAbsent(letter.fingerprint(), k -> new ArrayList<>()).add(letter);
+        }
+        List<FailureGroup> groups = new ArrayList<>();
+        byFingerprint.forEach((fingerprint, letters) -> {
+            List<Instant> times = letters.stream().map(DeadLetter::failedAt).filter(Objects::nonNull).sorted().toList();
+            DeadLetter example = letters.get(0);
+            groups.add(new FailureGroup(fingerprint, example.exceptionType(), example.reason(), letters.size(),
+                    times.isEmpty() ? null : times.get(0), times.isEmpty() ? null : times.get(times.size() - 1)));
+        });
+        groups.sort((a, b) -> Long.compare(b.count(), a.count()));
+        return groups;
+    }
+
+    @Override
+    public OperationResult replay(String queue, Selection selection, ReplayOptions options) {
+        String dlq = deadLetterQueue(queue);
+        RateLimiter pace = options.maxPerSecond() == 0 ? null : RateLimiter.of("warren-replay", RateLimiterConfig.custom()
+                .limitForPeriod(options.maxPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ofMinutes(10)).build());
+        List<String> ids = new ArrayList<>();
+        int[] counts = new int[3];
+        read(dlq, MAX_MESSAGES, (channel, response, letter) -> {
+            counts[0]++;
+            if (!selection.matches(letter)) {
+                return;
+            }
+            counts[1]++;
+            ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
+            if (options.dryRun()) {
+                return;
+            }
+            if (pace != null) {
+                pace.acquirePermission();
+            }
+            String target = options.targetQueue() != null ? options.targetQueue() : letter.originalQueue();
+            Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
+            FAILURE_HEADERS.forEach(headers::remove);
+            headers.put(REPLAYS_HEADER, letter.replays() + 1);
+            move(channel, response, "", target, headers);
+            counts[2]++;
+        });
+        String destination = options.targetQueue() != null ? options.targetQueue() : "the original queue";
+        if (!options.dryRun()) {
+            log.info("Replayed {} of {} dead letters from {} ({}) to {}", counts[2], counts[0], dlq, selection, destination);
+        }
+        return new OperationResult(queue, selection.toString(), counts[0], counts[1], counts[2], destination, ids, options.dryRun());
+    }
+
+    @Override
+    public OperationResult discard(String queue, Selection selection, String reason, String operator) {
+        if (reason == null || reason.isBlank()) {
+            throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
+        }
+        String dlq = deadLetterQueue(queue);
+        new TopologyDeclarer(connectionFactory).declare(Topology.builder().include(new Topology(List.of(),
+                List.of(new QueueSpec(DISCARDED_QUEUE, dev.warren.annotation.QueueType.QUORUM,
+                        Map.of("x-queue-type", "quorum"))), List.of())).build());
+        List<String> ids = new ArrayList<>();
+        int[] counts = new int[3];
+        read(dlq, MAX_MESSAGES, (channel, response, letter) -> {
+            counts[0]++;
+            if (!selection.matches(letter)) {
+                return;
+            }
+            counts[1]++;
+            ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
+            Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
+            headers.put(DISCARD_REASON_HEADER, reason);
+            headers.put(DISCARDED_BY_HEADER, operator);
+            headers.put("x-warren-discarded-at", System.currentTimeMillis());
+            move(channel, response, "", DISCARDED_QUEUE, headers);
+            counts[2]++;
+        });
+        log.warn("Discarded {} dead letters from {} ({}) to {}, by {}: {}", counts[2], dlq, selection, DISCARDED_QUEUE, operator,
+                reason);
+        return new OperationResult(queue, selection.toString(), counts[0], counts[1], counts[2], DISCARDED_QUEUE, ids, false);
+    }
+
+    private interface Visitor {
+        void visit(Channel channel, GetResponse response, DeadLetter letter) throws IOException;
+    }
+
+    /**
+     * Reads up to {@code limit} messages of the queue as it is now, without taking new arrivals,
+     * and puts back every message the visitor did not acknowledge by closing the channel.
+     */
+    private void read(String dlq, int limit, Visitor visitor) {
+        try (org.springframework.amqp.rabbit.connection.Connection connection = connectionFactory.createConnection()) {
+            // A channel of our own, closed for real: a cached one would keep the unacknowledged messages.
+            Channel channel = connection.getDelegate().createChannel();
+            try {
+                int remaining = limit;
+                while (remaining-- > 0) {
+                    GetResponse response = channel.basicGet(dlq, false);
+                    if (response == null) {
+                        break;
+                    }
+                    visitor.visit(channel, response, parse(dlq, response));
+                    if (response.getMessageCount() == 0) {
+                        break;
+                    }
+                }
+            } finally {
+                if (channel.isOpen()) {
+                    channel.close();
+                }
+            }
+        } catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
+            // Whatever was not moved yet goes back to the dead-letter queue with the channel.
+            throw new WarrenException("Could not work through dead-letter queue " + dlq + ": " + e.getMessage()
+                    + "; messages not yet moved stay in it", e);
+        }
+    }
+
+    /** Publishes a copy with a confirm, then acknowledges the dead letter. */
+    private void move(Channel channel, GetResponse response, String exchange, String routingKey, Map<String, Object> headers)
+            throws IOException {
+        AMQP.BasicProperties properties = response.getProps().builder().headers(headers).build();
+        try {
+            Confirmation confirmation = publisher.publish(exchange, routingKey, properties, response.getBody())
+                    .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!confirmation.routed()) {
+                throw new WarrenException("No queue named '" + routingKey + "' took the message ("
+                        + confirmation.returnedReason() + "); it stays in the dead-letter queue");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarrenException("Interrupted while moving a dead letter; it stays in the dead-letter queue", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new WarrenException("The broker did not confirm the moved copy (" + e.getMessage()
+                    + "); the message stays in the dead-letter queue", e);
+        }
+        channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
+    }
+
+    private long depth(String dlq) {
+        try (org.springframework.amqp.rabbit.connection.Connection connection = connectionFactory.createConnection()) {
+            Channel channel = connection.getDelegate().createChannel();
+            try {
+                return channel.queueDeclarePassive(dlq).getMessageCount();
+            } catch (IOException e) {
+                return 0;
+            } finally {
+                if (channel.isOpen()) {
+                    channel.close();
+                }
+            }
+        } catch (IOException | TimeoutException e) {
+            throw new WarrenException("Could not read the depth of " + dlq + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String deadLetterQueue(String queue) {
+        return queue.endsWith(".dlq") ? queue : QueueSpec.deadLetterQueueName(queue);
+    }
+
+    static DeadLetter parse(String dlq, GetResponse response) {
+        AMQP.BasicProperties properties = response.getProps();
+        Map<String, Object> headers = new LinkedHashMap<>();
+        if (properties.getHeaders() != null) {
+            properties.getHeaders().forEach((name, value) -> headers.put(name, plain(value)));
+        }
+        String originalQueue = text(headers.get(DeadLetterHeaders.ORIGINAL_QUEUE));
+        if (originalQueue == null) {
+            originalQueue = dlq.substring(0, dlq.length() - ".dlq".length());
+        }
+        String stackTrace = text(headers.get(DeadLetterHeaders.EXCEPTION_STACKTRACE));
+        String reason = text(headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE));
+        if (reason == null) {
+            String brokerReason = text(headers.get("x-first-death-reason"));
+            reason = brokerReason != null ? "dead-lettered by the broker: " + brokerReason : "no reason recorded";
+        }
+        String exceptionType = null;
+        if (stackTrace != null) {
+            Matcher matcher = EXCEPTION_TYPE.matcher(stackTrace.lines().findFirst().orElse(""));
+            if (matcher.find()) {
+                exceptionType = matcher.group(1);
+            }
+        }
+        Object failedAt = headers.get(DeadLetterHeaders.FAILED_AT);
+        Instant failed = failedAt instanceof Number n ? Instant.ofEpochMilli(n.longValue())
+                : properties.getTimestamp() != null ? properties.getTimestamp().toInstant() : null;
+        return new DeadLetter(properties.getMessageId(), originalQueue, reason, exceptionType, stackTrace,
+                number(headers.get(DeadLetterHeaders.ATTEMPTS)), text(headers.get(RabbitConsumer.FAILURE_CLASS_HEADER)), failed,
+                fingerprint(exceptionType, stackTrace, reason), number(headers.get(REPLAYS_HEADER)), properties.getContentType(),
+                response.getBody(), Collections.unmodifiableMap(headers));
+    }
+
+    /** The exception type and its top frames without line numbers, so that one bug is one group across deploys. */
+    static String fingerprint(@Nullable String exceptionType, @Nullable String stackTrace, String reason) {
+        StringBuilder key = new StringBuilder();
+        if (exceptionType != null && stackTrace != null) {
+            key.append(exceptionType);
+            stackTrace.lines().map(FRAME::matcher).filter(Matcher::find).limit(FINGERPRINT_FRAMES)
+                    .forEach(frame -> key.append('|').append(frame.group(1).trim()));
+        } else {
+            // No stack trace: group by the reason with the numbers taken out.
+            key.append(reason.replaceAll("\\d+", "#"));
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    private static Object plain(Object value) {
+        return value instanceof com.rabbitmq.client.LongString ? value.toString() : value;
+    }
+
+    private static @Nullable String text(@Nullable Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static int number(@Nullable Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return value == null ? 0 : Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.warren;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.annotation.Consumer;
+import dev.warren.annotation.Retry;
+import dev.warren.deadletter.DeadLetter;
+import dev.warren.deadletter.DeadLetterQueue;
+import dev.warren.deadletter.DeadLetters;
+import dev.warren.deadletter.FailureGroup;
+import dev.warren.deadletter.OperationResult;
+import dev.warren.deadletter.ReplayOptions;
+import dev.warren.deadletter.Selection;
+import dev.warren.failure.PermanentFailureException;
+import dev.warren.publish.PublishOptions;
+import dev.warren.test.RabbitBroker;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+/** Inspecting, grouping, replaying and discarding dead letters on the real broker. */
+class DeadLetterOperationsIT {
+
+    record Order(String id, String kind) {
+    }
+
+    static final class Orders {
+        volatile boolean fixed;
+        final Set<String> processed = ConcurrentHashMap.newKeySet();
+        final Map<String, Object> replayHeaders = new ConcurrentHashMap<>();
+
+        @Consumer(queue = "${queue}", retry = @Retry(maxAttempts = 1), prefetch = 50)
+        void handle(Order order, MessageContext context) {
+            if (!fixed) {
+                if (order.kind().equals("stock")) {
+                    throw new IllegalStateException("no stock for " + order.id());
+                }
+                throw new PermanentFailureException("order " + order.id() + " has no lines");
+            }
+            processed.add(order.id());
+            Object replays = context.headers().get(DeadLetters.REPLAYS_HEADER);
+            if (replays != null) {
+                replayHeaders.put(order.id(), replays);
+            }
+            assertThat(context.attempt()).isEqualTo(1);
+        }
+    }
+
+    final String queue = RabbitBroker.uniqueName("it.dlq.ops");
+    final BrokerFixture broker = new BrokerFixture(Map.of("queue", queue));
+    final RabbitAdmin admin = new RabbitAdmin(broker.connectionFactory);
+    final Orders orders = new Orders();
+    WarrenEngine engine;
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    private DeadLetters deadLetterOrders(int count, String kind) {
+        engine = broker.start(orders);
+        List<CompletableFuture<?>> sends = IntStream.range(0, count).<CompletableFuture<?>>mapToObj(i -> engine.warren()
+                .sendAsync(queue, new Order(kind + "-" + i, kind), PublishOptions.builder().messageId(kind + "-" + i).build()))
+                .toList();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> depth(queue + ".dlq") == count);
+        return engine.deadLetters();
+    }
+
+    private long depth(String name) {
+        var info = admin.getQueueInfo(name);
+        return info == null ? -1 : info.getMessageCount();
+    }
+
+    @Test
+    void peekShowsWhyWithoutChangingTheQueue() {
+        DeadLetters deadLetters = deadLetterOrders(5, "empty");
+
+        List<DeadLetter> first = deadLetters.peek(queue, 3);
+        List<DeadLetter> again = deadLetters.peek(queue, 3);
+
+        // Peeking twice shows the same messages in the same order: nothing was consumed or reordered.
+        assertThat(first).hasSize(3);
+        assertThat(again).extracting(DeadLetter::messageId)
+                .containsExactlyElementsOf(first.stream().map(DeadLetter::messageId).toList());
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 5);
+        DeadLetter letter = first.get(0);
+        assertThat(letter.reason()).contains("order " + letter.messageId() + " has no lines");
+        assertThat(letter.exceptionType()).isEqualTo(PermanentFailureException.class.getName());
+        assertThat(letter.attempts()).isEqualTo(1);
+        assertThat(letter.failureClass()).isEqualTo("permanent");
+        assertThat(letter.originalQueue()).isEqualTo(queue);
+        assertThat(letter.failedAt()).isNotNull();
+        assertThat(letter.bodyText()).contains("\"id\":\"" + letter.messageId() + "\"");
+
+        List<DeadLetterQueue> queues = deadLetters.queues();
+        assertThat(queues).singleElement().satisfies(dlq -> {
+            assertThat(dlq.deadLetterQueue()).isEqualTo(queue + ".dlq");
+            assertThat(dlq.depth()).isEqualTo(5);
+            assertThat(dlq.oldestAge()).isNotNull();
+        });
+    }
+
+    @Test
+    void failuresAreGroupedByCause() {
+        deadLetterOrders(4, "empty");
+        for (int i = 0; i < 2; i++) {
+            engine.warren().send(queue, new Order("stock-" + i, "stock"), PublishOptions.builder().messageId("stock-" + i).build());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(queue + ".dlq") == 6);
+
+        List<FailureGroup> groups = engine.deadLetters().groups(queue);
+
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(0).count()).isEqualTo(4);
+        assertThat(groups.get(0).exceptionType()).endsWith("PermanentFailureException");
+        assertThat(groups.get(1).count()).isEqualTo(2);
+        assertThat(groups.get(1).exceptionType()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(groups.get(1).firstSeen()).isNotNull();
+        // Every operation works on a group.
+        OperationResult dryRun = engine.deadLetters().replay(queue, Selection.fingerprint(groups.get(1).fingerprint()),
+                new ReplayOptions(true, null, 0));
+        assertThat(dryRun.matched()).isEqualTo(2);
+        assertThat(dryRun.moved()).isZero();
+        assertThat(dryRun.messageIds()).allMatch(id -> id.startsWith("stock"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 6);
+    }
+
+    @Test
+    void replayingOneAndThenAHundredPutsThemBackAndTheyAreProcessed() {
+        DeadLetters deadLetters = deadLetterOrders(101, "empty");
+        orders.fixed = true;
+
+        OperationResult one = deadLetters.replay(queue, Selection.messageId("empty-7"), ReplayOptions.defaults());
+        assertThat(one.moved()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("empty-7"));
+        assertThat(orders.replayHeaders).containsEntry("empty-7", 1);
+
+        OperationResult rest = deadLetters.replay(queue, Selection.all(), ReplayOptions.defaults());
+        assertThat(rest.moved()).isEqualTo(100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> orders.processed.size() == 101);
+        assertThat(depth(queue + ".dlq")).isZero();
+    }
+
+    @Test
+    void aReplayInterruptedByClosingItsConnectionLosesNothing() {
+        DeadLetters deadLetters = deadLetterOrders(100, "empty");
+        orders.fixed = true;
+
+        CompletableFuture<OperationResult> replay = CompletableFuture.supplyAsync(
+                () -> deadLetters.replay(queue, Selection.all(), new ReplayOptions(false, null, 50)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.size() >= 10);
+        broker.connectionFactory.resetConnection();
+        assertThatThrownBy(replay::join).hasCauseInstanceOf(WarrenException.class);
+
+        // Whatever was not replayed is back in the dead-letter queue; at worst a message is in both places.
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(queue + ".dlq") + orders.processed.size() >= 100);
+        Set<String> everywhere = new HashSet<>(orders.processed);
+        deadLetters.peek(queue, 100).forEach(letter -> everywhere.add(letter.messageId()));
+        assertThat(everywhere).hasSize(100);
+    }
+
+    @Test
+    void replayCanRedirectToAnotherQueue() {
+        DeadLetters deadLetters = deadLetterOrders(3, "empty");
+        String fixedQueue = RabbitBroker.uniqueName("it.dlq.fixed");
+        broker.cleanup.queue(fixedQueue);
+        admin.declareQueue(new org.springframework.amqp.core.Queue(fixedQueue, false));
+
+        OperationResult result = deadLetters.replay(queue, Selection.all(), new ReplayOptions(false, fixedQueue, 0));
+
+        assertThat(result.moved()).isEqualTo(3);
+        assertThat(result.destination()).isEqualTo(fixedQueue);
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(fixedQueue) == 3);
+        Message moved = broker.template.receive(fixedQueue);
+        assertThat(moved.getMessageProperties().getHeaders()).containsEntry(DeadLetters.REPLAYS_HEADER, 1)
+                .doesNotContainKeys("x-exception-message", "x-warren-attempts");
+    }
+
+    @Test
+    void discardKeepsTheMessageWithItsReasonInTheAuditQueue() {
+        DeadLetters deadLetters = deadLetterOrders(3, "empty");
+
+        assertThatThrownBy(() -> deadLetters.discard(queue, Selection.all(), " ", "alice"))
+                .hasMessageContaining("needs a reason");
+        OperationResult result = deadLetters.discard(queue, Selection.messageId("empty-1"), "test order, never real", "alice");
+
+        assertThat(result.moved()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 2);
+        Message discarded = null;
+        for (Message m = broker.template.receive(DeadLetters.DISCARDED_QUEUE, 2_000); m != null;
+                m = broker.template.receive(DeadLetters.DISCARDED_QUEUE, 1_000)) {
+            if ("empty-1".equals(m.getMessageProperties().getMessageId())) {
+                discarded = m;
+                break;
+            }
+        }
+        assertThat(discarded).isNotNull();
+        assertThat(discarded.getMessageProperties().getHeaders())
+                .containsEntry(DeadLetters.DISCARD_REASON_HEADER, "test order, never real")
+                .containsEntry(DeadLetters.DISCARDED_BY_HEADER, "alice");
+        assertThat(new String(discarded.getBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"id\":\"empty-1\"");
+    }
+}
