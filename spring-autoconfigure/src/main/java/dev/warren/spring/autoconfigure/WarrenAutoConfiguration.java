@@ -182,6 +182,18 @@ public class WarrenAutoConfiguration {
         }
     }
 
+    /** The warren Actuator endpoint, when Actuator is present; exposed only as the application decides. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+    static class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine) {
+            return new WarrenEndpoint(engine);
+        }
+    }
+
     /** Warren's meters, when Micrometer is present: registered once the consumers run. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")

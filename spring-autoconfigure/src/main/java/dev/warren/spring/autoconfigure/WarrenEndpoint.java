@@ -1,0 +1,136 @@
+package dev.warren.spring.autoconfigure;
+
+import dev.warren.WarrenEngine;
+import dev.warren.deadletter.DeadLetter;
+import dev.warren.deadletter.DeadLetters;
+import dev.warren.deadletter.OperationResult;
+import dev.warren.deadletter.ReplayOptions;
+import dev.warren.deadletter.Selection;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code warren} Actuator endpoint: the dead-letter queues, their messages and failure groups,
+ * and replay and discard. Like every Actuator endpoint it is exposed over HTTP only when the
+ * application lists it ({@code management.endpoints.web.exposure.include=warren}), and then behind
+ * the application's security.
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/warren}: the dead-letter queues with depth and oldest age, the circuit
+ *       breakers and the consumers' counters.</li>
+ *   <li>{@code GET /actuator/warren/{queue}?limit=5}: the first dead letters of a queue (left in
+ *       place) and its failure groups.</li>
+ *   <li>{@code POST /actuator/warren/{queue}/replay} with an optional JSON body {@code messageId},
+ *       {@code fingerprint}, {@code exceptionType}, {@code failedBefore}, {@code failedAfter},
+ *       {@code dryRun}, {@code targetQueue}, {@code maxPerSecond}.</li>
+ *   <li>{@code POST /actuator/warren/{queue}/discard} with {@code reason} (required) and the same
+ *       selection fields; the authenticated user is recorded as who discarded.</li>
+ * </ul>
+ *
+ * @since 0.1
+ */
+@Endpoint(id = "warren")
+public class WarrenEndpoint {
+
+    private final WarrenEngine engine;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param engine the engine whose dead letters it operates on
+     */
+    public WarrenEndpoint(WarrenEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * The overview.
+     *
+     * @return dead-letter queues, circuit breakers and consumer counters
+     */
+    @ReadOperation
+    public Map<String, Object> overview() {
+        Map<String, Object> overview = new LinkedHashMap<>();
+        overview.put("deadLetterQueues", engine.deadLetters().queues());
+        overview.put("circuitBreakers", engine.circuitBreakerStates());
+        overview.put("consumers", engine.consumerStats());
+        return overview;
+    }
+
+    /**
+     * A queue's first dead letters and its failure groups.
+     *
+     * @param queue the work queue
+     * @param limit how many messages to show, 5 by default
+     * @return the messages and groups
+     */
+    @ReadOperation
+    public Map<String, Object> deadLetters(@Selector String queue, @Nullable Integer limit) {
+        DeadLetters deadLetters = engine.deadLetters();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("queue", queue);
+        result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream().map(WarrenEndpoint::view).toList());
+        result.put("groups", deadLetters.groups(queue));
+        return result;
+    }
+
+    /**
+     * Replays or discards a queue's dead letters.
+     *
+     * @param queue the work queue
+     * @param action {@code replay} or {@code discard}
+     * @param messageId select one message
+     * @param fingerprint select a failure group
+     * @param exceptionType select by exception type
+     * @param failedBefore select those that failed before this instant
+     * @param failedAfter select those that failed after this instant
+     * @param dryRun replay: only say what would move
+     * @param targetQueue replay: to this queue instead of the original
+     * @param maxPerSecond replay: the pace, 0 for no limit
+     * @param reason discard: why (required)
+     * @param security who asks
+     * @return what was done
+     */
+    @WriteOperation
+    public OperationResult operate(@Selector String queue, @Selector String action, @Nullable String messageId,
+            @Nullable String fingerprint, @Nullable String exceptionType, @Nullable Instant failedBefore,
+            @Nullable Instant failedAfter, @Nullable Boolean dryRun, @Nullable String targetQueue, @Nullable Integer maxPerSecond,
+            @Nullable String reason, SecurityContext security) {
+        Selection selection = Selection.of(messageId, fingerprint, exceptionType, failedBefore, failedAfter);
+        return switch (action) {
+            case "replay" -> engine.deadLetters().replay(queue, selection,
+                    new ReplayOptions(Boolean.TRUE.equals(dryRun), targetQueue, maxPerSecond == null ? 0 : maxPerSecond));
+            case "discard" -> engine.deadLetters().discard(queue, selection, reason == null ? "" : reason,
+                    security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous");
+            default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
+        };
+    }
+
+    private static Map<String, Object> view(DeadLetter letter) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("messageId", letter.messageId());
+        view.put("originalQueue", letter.originalQueue());
+        view.put("reason", letter.reason());
+        view.put("exceptionType", letter.exceptionType());
+        view.put("failureClass", letter.failureClass());
+        view.put("attempts", letter.attempts());
+        view.put("replays", letter.replays());
+        view.put("failedAt", letter.failedAt());
+        view.put("fingerprint", letter.fingerprint());
+        view.put("contentType", letter.contentType());
+        view.put("body", letter.bodyText());
+        view.put("stackTrace", letter.stackTrace());
+        Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
+        headers.remove("x-exception-stacktrace");
+        view.put("headers", headers);
+        return view;
+    }
+
+}
