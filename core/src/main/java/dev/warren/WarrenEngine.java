@@ -12,7 +12,11 @@ import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.rabbit.BreakerGate;
+import dev.warren.internal.rabbit.QueueMonitor;
 import dev.warren.internal.rabbit.RabbitDeadLetters;
+import dev.warren.monitor.Alert;
+import dev.warren.monitor.AlertSettings;
+import dev.warren.monitor.QueueHealth;
 import dev.warren.internal.rabbit.JsonPublisher;
 import dev.warren.internal.rabbit.PolicyCheck;
 import dev.warren.internal.rabbit.PublisherChannels;
@@ -89,6 +93,7 @@ public final class WarrenEngine implements AutoCloseable {
     private final java.util.function.Function<String, CircuitBreakerSettings> breakerResolver;
     private final List<Topology> extraTopology;
     private final java.util.function.Function<String, Map<String, Object>> queueArguments;
+    private final QueueMonitor queueMonitor;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
@@ -118,6 +123,8 @@ public final class WarrenEngine implements AutoCloseable {
         this.declarer = new TopologyDeclarer(connectionFactory);
         this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout());
+        this.queueMonitor = new QueueMonitor(connectionFactory, () -> topology, builder.alertSettings, builder.managementApi,
+                jsonMapper, builder.alertListener, this::lag, java.time.Clock.systemUTC());
         this.redeclareOnConnect = new ConnectionListener() {
             @Override
             public void onCreate(Connection connection) {
@@ -204,6 +211,7 @@ public final class WarrenEngine implements AutoCloseable {
         running = true;
         connectionFactory.addConnectionListener(redeclareOnConnect);
         consumers.forEach(RabbitConsumer::start);
+        queueMonitor.start();
         log.info("Warren started {} consumer(s) on {}", consumers.size(),
                 consumers.stream().map(RabbitConsumer::queue).toList());
     }
@@ -262,6 +270,7 @@ public final class WarrenEngine implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
+        queueMonitor.close();
         breakers.close();
         publisherChannels.close();
     }
@@ -378,6 +387,42 @@ public final class WarrenEngine implements AutoCloseable {
     }
 
     /**
+     * The work queues as the broker reported them at the last look (every alert interval while running).
+     *
+     * @return depth, consumers, dead letters and oldest-message age of each work queue
+     */
+    public List<QueueHealth> queueHealth() {
+        return queueMonitor.health();
+    }
+
+    /**
+     * The alerts raised and not yet cleared.
+     *
+     * @return entries such as {@code DEAD_LETTERS payments.charge}
+     */
+    public java.util.Set<String> activeAlerts() {
+        return queueMonitor.activeAlerts();
+    }
+
+    private java.time.@org.jspecify.annotations.Nullable Duration lag(String queue, java.time.Instant now) {
+        for (RabbitConsumer consumer : consumersSnapshot()) {
+            if (consumer.queue().equals(queue)) {
+                return consumer.pipeline().stats().lag(now);
+            }
+        }
+        return null;
+    }
+
+    private synchronized List<RabbitConsumer> consumersSnapshot() {
+        return List.copyOf(consumers);
+    }
+
+    /** Looks at the queues now rather than at the next interval; raises and clears alerts as due. */
+    public void checkQueues() {
+        queueMonitor.look();
+    }
+
+    /**
      * The state of each circuit breaker: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}.
      *
      * @return breaker name to state; empty before start or without breakers
@@ -427,6 +472,9 @@ public final class WarrenEngine implements AutoCloseable {
         private java.util.function.Function<String, CircuitBreakerSettings> breakerResolver = name -> null;
         private final List<Topology> extraTopology = new ArrayList<>();
         private java.util.function.Function<String, Map<String, Object>> queueArguments = queue -> Map.of();
+        private AlertSettings alertSettings = AlertSettings.DEFAULTS;
+        private java.util.function.Consumer<Alert> alertListener = alert -> {
+        };
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -603,6 +651,28 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder queueArguments(java.util.function.Function<String, Map<String, Object>> queueArguments) {
             this.queueArguments = Objects.requireNonNull(queueArguments, "queueArguments");
+            return this;
+        }
+
+        /**
+         * Sets the thresholds of queue alerts and how often queues are looked at.
+         *
+         * @param alertSettings the thresholds; the scenario's by default
+         * @return this builder
+         */
+        public Builder alertSettings(AlertSettings alertSettings) {
+            this.alertSettings = Objects.requireNonNull(alertSettings, "alertSettings");
+            return this;
+        }
+
+        /**
+         * Receives every alert raised or cleared, besides the log line Warren writes.
+         *
+         * @param alertListener called on the {@code warren-queue-monitor} thread
+         * @return this builder
+         */
+        public Builder alertListener(java.util.function.Consumer<Alert> alertListener) {
+            this.alertListener = Objects.requireNonNull(alertListener, "alertListener");
             return this;
         }
 

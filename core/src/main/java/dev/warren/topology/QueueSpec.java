@@ -146,8 +146,17 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
      * @return the spec of {@code <workQueue>.dlq}
      */
     public static QueueSpec deadLetterQueue(String workQueue, QueueType type) {
+        if (type == QueueType.QUORUM) {
+            // Peeking at a dead letter (basic.get, then requeue) counts as a delivery, and RabbitMQ 4 gives
+            // quorum queues a default limit of 20, beyond which a queue without DLX drops the message.
+            return new QueueSpec(deadLetterQueueName(workQueue), type,
+                    Map.of("x-queue-type", typeName(type), "x-delivery-limit", DEAD_LETTER_DELIVERY_LIMIT));
+        }
         return new QueueSpec(deadLetterQueueName(workQueue), type, Map.of("x-queue-type", typeName(type)));
     }
+
+    /** Deliveries a dead letter may see (operators peeking at it) before the broker would drop it: never, in practice. */
+    public static final int DEAD_LETTER_DELIVERY_LIMIT = 1_000_000;
 
     /**
      * The name of a work queue's dead-letter queue.

@@ -14,6 +14,7 @@ public final class StatsCounter {
     private final LongAdder permanent = new LongAdder();
     private final LongAdder transientFailures = new LongAdder();
     private final LongAdder unknown = new LongAdder();
+    private volatile long lastPublishedAtMillis;
 
     void processed() {
         processed.increment();
@@ -39,6 +40,19 @@ public final class StatsCounter {
     /** Called by the transport once a message is in the dead-letter queue. */
     public void deadLettered() {
         deadLettered.increment();
+    }
+
+    /** Records the publish time of the message being delivered, for the queue's lag. */
+    public void delivered(java.util.@org.jspecify.annotations.Nullable Date publishedAt) {
+        if (publishedAt != null) {
+            lastPublishedAtMillis = publishedAt.getTime();
+        }
+    }
+
+    /** How long the last delivered message had waited since it was published; {@code null} when unknown. */
+    public java.time.@org.jspecify.annotations.Nullable Duration lag(java.time.Instant now) {
+        long published = lastPublishedAtMillis;
+        return published == 0 ? null : java.time.Duration.ofMillis(Math.max(0, now.toEpochMilli() - published));
     }
 
     public ConsumerStats snapshot() {

@@ -4,22 +4,12 @@ import dev.warren.WarrenException;
 import dev.warren.topology.ManagementApi;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,14 +41,10 @@ public final class PolicyCheck {
         }
     }
 
-    private final ManagementApi api;
-    private final JsonMapper mapper;
-    private final HttpClient http;
+    private final ManagementClient client;
 
     public PolicyCheck(ManagementApi api, JsonMapper mapper) {
-        this.api = api;
-        this.mapper = mapper;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
+        this.client = new ManagementClient(api, mapper);
     }
 
     /**
@@ -130,34 +116,12 @@ public final class PolicyCheck {
     }
 
     private List<Policy> read(String kind, boolean operator) {
-        String vhost = URLEncoder.encode(api.virtualHost(), StandardCharsets.UTF_8).replace("+", "%20");
-        URI uri = api.url().resolve("/api/" + kind + "/" + vhost);
-        String credentials = Base64.getEncoder().encodeToString((api.username() + ":" + api.password()).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Basic " + credentials).GET().build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new WarrenException("The RabbitMQ management API at " + api.url() + " did not answer (" + e.getMessage() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WarrenException("Interrupted while reading policies from " + api.url(), e);
-        }
-        if (response.statusCode() != 200) {
-            throw new WarrenException("The RabbitMQ management API at " + uri + " answered " + response.statusCode()
-                    + "; the user '" + api.username() + "' needs the monitoring or policymaker tag");
-        }
         List<Policy> policies = new ArrayList<>();
-        try {
-            for (JsonNode node : mapper.readTree(response.body())) {
-                Policy policy = parse(node, operator);
-                if (policy != null) {
-                    policies.add(policy);
-                }
+        for (JsonNode node : client.get("/api/" + kind + "/" + client.virtualHostPath())) {
+            Policy policy = parse(node, operator);
+            if (policy != null) {
+                policies.add(policy);
             }
-        } catch (JacksonException e) {
-            throw new WarrenException("The RabbitMQ management API at " + uri + " answered something that is not JSON", e);
         }
         return policies;
     }

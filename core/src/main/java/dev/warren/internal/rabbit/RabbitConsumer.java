@@ -141,6 +141,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     public void onMessage(Message message, Channel channel) throws IOException {
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
+        pipeline.stats().delivered(properties.getTimestamp());
         if (!pipeline.admits()) {
             // The circuit breaker is open and this consumer is being paused: the message goes back untouched.
             channel.basicReject(tag, true);

@@ -78,6 +78,7 @@ public class WarrenAutoConfiguration {
      * @param environment resolves placeholders in annotation attributes
      * @param properties the warren.* properties
      * @param rabbitProperties the spring.rabbitmq.* properties, for the management API's defaults
+     * @param events where queue alerts are published, as {@code dev.warren.monitor.Alert} events
      * @return the engine, started by the application context's lifecycle
      */
     @Bean(destroyMethod = "close")
@@ -85,7 +86,7 @@ public class WarrenAutoConfiguration {
     public WarrenEngine warrenEngine(ConnectionFactory connectionFactory, PropertiesConverter converter,
             ObjectProvider<JsonMapper> jsonMapper, IdempotencyStore idempotencyStore,
             ConfigurableListableBeanFactory beanFactory, Environment environment, WarrenProperties properties,
-            ObjectProvider<RabbitProperties> rabbitProperties) {
+            ObjectProvider<RabbitProperties> rabbitProperties, org.springframework.context.ApplicationEventPublisher events) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
                 .consumerDefaults(converter.consumerDefaults())
                 .consumerCustomizer(converter.consumerCustomizer())
@@ -93,6 +94,8 @@ public class WarrenAutoConfiguration {
                 .circuitBreakerDefaults(converter.breakerDefaults())
                 .circuitBreakerResolver(converter.breakerResolver())
                 .queueArguments(converter.queueArguments())
+                .alertSettings(converter.alertSettings())
+                .alertListener(events::publishEvent)
                 .declare(converter.declarations(converter.consumerDefaults().queueType()))
                 .idempotencyStore(idempotencyStore)
                 .idempotencyStores(new dev.warren.spring.autoconfigure.internal.IdempotencyStores(beanFactory,

@@ -227,6 +227,72 @@ public class WarrenProperties {
         return management;
     }
 
+    /** Queue alerts: thresholds and how often the queues are looked at. */
+    private final Alerts alerts = new Alerts();
+
+    public Alerts getAlerts() {
+        return alerts;
+    }
+
+    /** Thresholds of the queue alerts, published as application events and logged. */
+    public static class Alerts {
+
+        /** How often the broker is asked for the queues' depth and dead letters. */
+        private Duration interval = Duration.ofSeconds(30);
+
+        /** Messages waiting in a work queue beyond which a BACKLOG alert is raised. */
+        private long backlog = 10_000;
+
+        /** Age of the oldest waiting message beyond which an OLDEST_MESSAGE alert is raised. */
+        private Duration oldestMessage = Duration.ofHours(1);
+
+        /** Dead letters beyond which a DEAD_LETTERS_WARNING is raised. */
+        private long deadLettersWarning = 10;
+
+        /** Dead letters beyond which a DEAD_LETTERS alert is raised. */
+        private long deadLetters = 100;
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public long getBacklog() {
+            return backlog;
+        }
+
+        public void setBacklog(long backlog) {
+            this.backlog = backlog;
+        }
+
+        public Duration getOldestMessage() {
+            return oldestMessage;
+        }
+
+        public void setOldestMessage(Duration oldestMessage) {
+            this.oldestMessage = oldestMessage;
+        }
+
+        public long getDeadLettersWarning() {
+            return deadLettersWarning;
+        }
+
+        public void setDeadLettersWarning(long deadLettersWarning) {
+            this.deadLettersWarning = deadLettersWarning;
+        }
+
+        public long getDeadLetters() {
+            return deadLetters;
+        }
+
+        public void setDeadLetters(long deadLetters) {
+            this.deadLetters = deadLetters;
+        }
+    }
+
     /** The management API used for the start-up check of broker policies. */
     public static class Management {
 

@@ -75,6 +75,16 @@ public final class PropertiesConverter {
                 null, rateLimit);
     }
 
+    public dev.warren.monitor.AlertSettings alertSettings() {
+        WarrenProperties.Alerts alerts = properties.getAlerts();
+        try {
+            return new dev.warren.monitor.AlertSettings(alerts.getInterval(), alerts.getBacklog(), alerts.getOldestMessage(),
+                    alerts.getDeadLettersWarning(), alerts.getDeadLetters());
+        } catch (WarrenException e) {
+            throw new WarrenException("warren.alerts: " + e.getMessage());
+        }
+    }
+
     /** The settings of every breaker where its own entry sets nothing. */
     public CircuitBreakerSettings breakerDefaults() {
         WarrenProperties.BreakerDefaults defaults = properties.getDefaults().getCircuitBreaker();

@@ -29,6 +29,10 @@ public final class WarrenHealthIndicator implements HealthIndicator {
             long open = breakers.values().stream().filter(state -> !state.equals("CLOSED")).count();
             health.withDetail("openCircuitBreakers", open);
         }
+        if (!engine.activeAlerts().isEmpty()) {
+            health.withDetail("alerts", engine.activeAlerts());
+        }
+        health.withDetail("queues", engine.queueHealth());
         return health.build();
     }
 }

@@ -19,6 +19,8 @@ import java.util.function.ToDoubleFunction;
  *       <td>failed attempts by failure class</td></tr>
  *   <tr><td>{@code warren.circuit.breaker.state}</td><td>{@code name}</td>
  *       <td>0 closed, 0.5 half-open, 1 open</td></tr>
+ *   <tr><td>{@code warren.queue.depth}, {@code .consumers}, {@code .dead.letters}, {@code .oldest.age}</td>
+ *       <td>{@code queue}</td><td>the broker's view at the last look (NaN before the first)</td></tr>
  * </table>
  */
 public final class WarrenMeters {
@@ -36,6 +38,15 @@ public final class WarrenMeters {
             counter(registry, engine, queue, "warren.failures", "class", "transient", ConsumerStats::transientFailures);
             counter(registry, engine, queue, "warren.failures", "class", "unknown", ConsumerStats::unknownFailures);
         }
+        for (String queue : engine.consumerStats().keySet()) {
+            queueGauge(registry, engine, queue, "warren.queue.depth", "messages waiting", dev.warren.monitor.QueueHealth::depth);
+            queueGauge(registry, engine, queue, "warren.queue.consumers", "consumers from every instance",
+                    dev.warren.monitor.QueueHealth::consumers);
+            queueGauge(registry, engine, queue, "warren.queue.dead.letters", "messages in the dead-letter queue",
+                    dev.warren.monitor.QueueHealth::deadLetters);
+            queueGauge(registry, engine, queue, "warren.queue.oldest.age", "seconds the oldest message has waited",
+                    h -> h.oldestMessageAge() == null ? 0 : h.oldestMessageAge().toSeconds());
+        }
         for (String breaker : engine.circuitBreakerStates().keySet()) {
             Gauge.builder("warren.circuit.breaker.state", engine, e -> switch (e.circuitBreakerStates().getOrDefault(breaker, "CLOSED")) {
                 case "OPEN", "FORCED_OPEN" -> 1.0;
@@ -43,6 +54,13 @@ public final class WarrenMeters {
                 default -> 0.0;
             }).tag("name", breaker).description("0 closed, 0.5 half-open, 1 open").register(registry);
         }
+    }
+
+    private static void queueGauge(MeterRegistry registry, WarrenEngine engine, String queue, String name, String description,
+            java.util.function.ToLongFunction<dev.warren.monitor.QueueHealth> read) {
+        Gauge.builder(name, engine, e -> e.queueHealth().stream().filter(h -> h.queue().equals(queue)).findFirst()
+                        .map(h -> (double) read.applyAsLong(h)).orElse(Double.NaN))
+                .tag("queue", queue).description(description).register(registry);
     }
 
     private static void counter(MeterRegistry registry, WarrenEngine engine, String queue, String name, String tag, String value,
