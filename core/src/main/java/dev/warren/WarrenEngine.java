@@ -94,6 +94,7 @@ public final class WarrenEngine implements AutoCloseable {
     private final List<Topology> extraTopology;
     private final java.util.function.Function<String, Map<String, Object>> queueArguments;
     private final QueueMonitor queueMonitor;
+    private final io.micrometer.observation.ObservationRegistry observations;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
@@ -122,7 +123,9 @@ public final class WarrenEngine implements AutoCloseable {
         }
         this.declarer = new TopologyDeclarer(connectionFactory);
         this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
-        this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout());
+        this.observations = builder.observations;
+        this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),
+                observations);
         this.queueMonitor = new QueueMonitor(connectionFactory, () -> topology, builder.alertSettings, builder.managementApi,
                 jsonMapper, builder.alertListener, this::lag, java.time.Clock.systemUTC());
         this.redeclareOnConnect = new ConnectionListener() {
@@ -200,7 +203,7 @@ public final class WarrenEngine implements AutoCloseable {
                             .timeoutDuration(settings.rateLimit().period().plusMillis(1))
                             .build());
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStoreFor(endpoint),
-                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter);
+                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations);
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
                     publisherSettings.confirmTimeout());
             consumers.add(consumer);
@@ -473,6 +476,7 @@ public final class WarrenEngine implements AutoCloseable {
         private final List<Topology> extraTopology = new ArrayList<>();
         private java.util.function.Function<String, Map<String, Object>> queueArguments = queue -> Map.of();
         private AlertSettings alertSettings = AlertSettings.DEFAULTS;
+        private io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.NOOP;
         private java.util.function.Consumer<Alert> alertListener = alert -> {
         };
 
@@ -651,6 +655,19 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder queueArguments(java.util.function.Function<String, Map<String, Object>> queueArguments) {
             this.queueArguments = Objects.requireNonNull(queueArguments, "queueArguments");
+            return this;
+        }
+
+        /**
+         * Lets publishing ({@code warren.publish}) and processing ({@code warren.process}) take part
+         * in Micrometer Observation: timers, and with a tracer, a trace that continues from the
+         * publisher through the handler (the context travels in the message headers).
+         *
+         * @param observations the registry; no observations without it
+         * @return this builder
+         */
+        public Builder observationRegistry(io.micrometer.observation.ObservationRegistry observations) {
+            this.observations = Objects.requireNonNull(observations, "observations");
             return this;
         }
 

@@ -8,6 +8,10 @@ import dev.warren.internal.handler.HandlerMethod;
 import dev.warren.retry.RetryPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,16 +36,18 @@ public final class HandlerPipeline {
     private final RandomGenerator random;
     private final @Nullable CircuitBreaker breaker;
     private final @Nullable RateLimiter rateLimiter;
+    private final ObservationRegistry observations;
     private final StatsCounter stats = new StatsCounter();
 
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random) {
-        this(endpoint, mapper, validator, idempotencyStore, random, null, null);
+        this(endpoint, mapper, validator, idempotencyStore, random, null, null, ObservationRegistry.NOOP);
     }
 
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random, @Nullable CircuitBreaker breaker,
-            @Nullable RateLimiter rateLimiter) {
+            @Nullable RateLimiter rateLimiter, ObservationRegistry observations) {
+        this.observations = observations;
         this.breaker = breaker;
         this.rateLimiter = rateLimiter;
         this.endpoint = endpoint;
@@ -101,8 +107,47 @@ public final class HandlerPipeline {
         }
     }
 
-    /** Processes one delivery; never throws for a failure of the message, the handler or the store. */
+    /**
+     * Processes one delivery inside a {@code warren.process} observation, which continues the trace
+     * the publisher started (its context travels in the message headers) and times the processing,
+     * tagged with the queue and the outcome. Never throws for a failure of the message, the handler
+     * or the store.
+     */
     public Outcome process(InboundMessage message) {
+        ReceiverContext<Map<String, Object>> context = new ReceiverContext<>((carrier, key) -> {
+            Object value = carrier.get(key);
+            return value == null ? null : value.toString();
+        });
+        context.setCarrier(message.headers());
+        context.setRemoteServiceName("rabbitmq");
+        Observation observation = Observation.createNotStarted("warren.process", () -> context, observations)
+                .contextualName(message.queue() + " process")
+                .lowCardinalityKeyValue("queue", message.queue())
+                .start();
+        Outcome outcome = null;
+        try (Observation.Scope scope = observation.openScope()) {
+            outcome = processObserved(message);
+            return outcome;
+        } finally {
+            observation.lowCardinalityKeyValue("outcome", outcomeName(outcome));
+            if (outcome instanceof Outcome.DeadLetter deadLetter) {
+                observation.error(deadLetter.cause());
+            }
+            observation.stop();
+        }
+    }
+
+    private static String outcomeName(@Nullable Outcome outcome) {
+        if (outcome instanceof Outcome.Acknowledge acknowledge) {
+            return acknowledge.duplicate() ? "duplicate" : "processed";
+        }
+        if (outcome instanceof Outcome.Retry) {
+            return "retried";
+        }
+        return outcome instanceof Outcome.DeadLetter ? "dead_lettered" : "error";
+    }
+
+    private Outcome processObserved(InboundMessage message) {
         HandlerMethod handler = endpoint.method();
         int attempt = message.attempt();
         Object payload;

@@ -8,7 +8,11 @@ import dev.warren.publish.PublishException.Reason;
 import dev.warren.publish.PublishOptions;
 import dev.warren.publish.PublishReceipt;
 import dev.warren.topology.ExchangeSpec;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.SenderContext;
 import java.util.Date;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -41,9 +45,11 @@ public final class JsonPublisher implements Warren {
     private final long confirmTimeoutMillis;
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
     private final LongAdder unroutedEvents = new LongAdder();
+    private final ObservationRegistry observations;
 
     public JsonPublisher(PublisherChannels channels, TopologyDeclarer declarer, JsonMapper mapper,
-            java.time.Duration confirmTimeout) {
+            java.time.Duration confirmTimeout, ObservationRegistry observations) {
+        this.observations = observations;
         this.channels = channels;
         this.declarer = declarer;
         this.mapper = mapper;
@@ -68,11 +74,12 @@ public final class JsonPublisher implements Warren {
     @Override
     public CompletableFuture<PublishReceipt> sendAsync(String queue, Object payload, PublishOptions options) {
         Objects.requireNonNull(queue, "queue");
-        Outgoing outgoing = encode(payload, options);
+        Outgoing outgoing = encode(payload, options, queue, "send");
         if (outgoing.failure != null) {
             return CompletableFuture.failedFuture(outgoing.failure);
         }
-        return channels.publish(DEFAULT_EXCHANGE, queue, outgoing.properties, outgoing.body).thenApply(confirmation -> {
+        return stopWhenDone(outgoing.observation, channels.publish(DEFAULT_EXCHANGE, queue, outgoing.properties, outgoing.body))
+                .thenApply(confirmation -> {
             if (!confirmation.routed()) {
                 throw new PublishException(Reason.UNROUTABLE, outgoing.messageId, "No queue named '" + queue
                         + "' exists, so RabbitMQ dropped the message (" + confirmation.returnedReason()
@@ -91,7 +98,7 @@ public final class JsonPublisher implements Warren {
     @Override
     public CompletableFuture<PublishReceipt> publishAsync(String topic, Object event, PublishOptions options) {
         Objects.requireNonNull(topic, "topic");
-        Outgoing outgoing = encode(event, options);
+        Outgoing outgoing = encode(event, options, topic, "publish");
         if (outgoing.failure != null) {
             return CompletableFuture.failedFuture(outgoing.failure);
         }
@@ -99,6 +106,8 @@ public final class JsonPublisher implements Warren {
             try {
                 declarer.declareExchange(ExchangeSpec.topic(topic));
             } catch (RuntimeException e) {
+                outgoing.observation.error(e);
+                outgoing.observation.stop();
                 return CompletableFuture.failedFuture(e instanceof WarrenException ? e
                         : new PublishException(Reason.CONNECTION_LOST, outgoing.messageId,
                                 "Could not declare the exchange of topic '" + topic + "': " + e.getMessage(), e));
@@ -106,7 +115,8 @@ public final class JsonPublisher implements Warren {
             declaredTopics.add(topic);
         }
         String routingKey = options.routingKey() != null ? options.routingKey() : topic;
-        return channels.publish(topic, routingKey, outgoing.properties, outgoing.body).whenComplete((confirmation, failure) -> {
+        return stopWhenDone(outgoing.observation, channels.publish(topic, routingKey, outgoing.properties, outgoing.body))
+                .whenComplete((confirmation, failure) -> {
             if (failure != null && String.valueOf(failure.getCause()).contains("NOT_FOUND")) {
                 // Someone deleted the exchange while we ran: declare it again on the next publish.
                 declaredTopics.remove(topic);
@@ -125,22 +135,51 @@ public final class JsonPublisher implements Warren {
         });
     }
 
-    private Outgoing encode(Object payload, PublishOptions options) {
+    /**
+     * Starts the {@code warren.publish} observation of one message, which puts the trace context
+     * (W3C {@code traceparent} with Boot's tracing) into its headers.
+     */
+    private Observation observe(String destination, String kind, Map<String, Object> headers) {
+        SenderContext<Map<String, Object>> context = new SenderContext<>((carrier, key, value) -> carrier.put(key, value));
+        context.setCarrier(headers);
+        context.setRemoteServiceName("rabbitmq");
+        return Observation.createNotStarted("warren.publish", () -> context, observations)
+                .contextualName(destination + " " + kind)
+                .lowCardinalityKeyValue("destination", destination)
+                .lowCardinalityKeyValue("kind", kind)
+                .start();
+    }
+
+    private static <T> CompletableFuture<T> stopWhenDone(Observation observation, CompletableFuture<T> future) {
+        return future.whenComplete((result, failure) -> {
+            if (failure != null) {
+                observation.error(failure);
+            }
+            observation.stop();
+        });
+    }
+
+    private Outgoing encode(Object payload, PublishOptions options, String destination, String kind) {
         Objects.requireNonNull(payload, "payload must not be null; send an empty object or record instead");
         Objects.requireNonNull(options, "options");
         String messageId = options.messageId() != null ? options.messageId() : UUID.randomUUID().toString();
+        Map<String, Object> headers = new java.util.LinkedHashMap<>(options.headers());
+        Observation observation = observe(destination, kind, headers);
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(JSON)
                 .deliveryMode(PERSISTENT)
                 .messageId(messageId)
                 .timestamp(new Date())
-                .headers(options.headers().isEmpty() ? null : options.headers())
+                .headers(headers.isEmpty() ? null : headers)
                 .build();
         try {
-            return new Outgoing(messageId, properties, mapper.writeValueAsBytes(payload), null);
+            return new Outgoing(messageId, properties, mapper.writeValueAsBytes(payload), null, observation);
         } catch (JacksonException e) {
-            return new Outgoing(messageId, properties, new byte[0], new PublishException(Reason.ENCODING_FAILED, messageId,
-                    "Could not encode " + payload.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e));
+            PublishException failure = new PublishException(Reason.ENCODING_FAILED, messageId,
+                    "Could not encode " + payload.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+            observation.error(failure);
+            observation.stop();
+            return new Outgoing(messageId, properties, new byte[0], failure, observation);
         }
     }
 
@@ -164,6 +203,6 @@ public final class JsonPublisher implements Warren {
     }
 
     private record Outgoing(String messageId, AMQP.BasicProperties properties, byte[] body,
-            @org.jspecify.annotations.Nullable PublishException failure) {
+            @org.jspecify.annotations.Nullable PublishException failure, Observation observation) {
     }
 }

@@ -51,6 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnBean(ConnectionFactory.class)
 @ConditionalOnProperty(prefix = "warren", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WarrenProperties.class)
+@org.springframework.context.annotation.Import(dev.warren.spring.autoconfigure.internal.ConsoleConfiguration.class)
 public class WarrenAutoConfiguration {
 
     private static final String STORE_PROPERTY = "warren.idempotency.store";
@@ -79,6 +80,7 @@ public class WarrenAutoConfiguration {
      * @param properties the warren.* properties
      * @param rabbitProperties the spring.rabbitmq.* properties, for the management API's defaults
      * @param events where queue alerts are published, as {@code dev.warren.monitor.Alert} events
+     * @param observations the application's observation registry, for timers and tracing
      * @return the engine, started by the application context's lifecycle
      */
     @Bean(destroyMethod = "close")
@@ -86,7 +88,8 @@ public class WarrenAutoConfiguration {
     public WarrenEngine warrenEngine(ConnectionFactory connectionFactory, PropertiesConverter converter,
             ObjectProvider<JsonMapper> jsonMapper, IdempotencyStore idempotencyStore,
             ConfigurableListableBeanFactory beanFactory, Environment environment, WarrenProperties properties,
-            ObjectProvider<RabbitProperties> rabbitProperties, org.springframework.context.ApplicationEventPublisher events) {
+            ObjectProvider<RabbitProperties> rabbitProperties, org.springframework.context.ApplicationEventPublisher events,
+            ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
                 .consumerDefaults(converter.consumerDefaults())
                 .consumerCustomizer(converter.consumerCustomizer())
@@ -102,6 +105,7 @@ public class WarrenAutoConfiguration {
                         properties.getIdempotency()))
                 .nameResolver(environment::resolveRequiredPlaceholders);
         jsonMapper.ifAvailable(builder::jsonMapper);
+        observations.ifAvailable(builder::observationRegistry);
         ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable());
         if (managementApi != null) {
             builder.managementApi(managementApi);
