@@ -56,5 +56,7 @@ class RateLimitIT {
         // 100/s over 10 s: 1,000 within ±10%, in this instance, across four consumers.
         assertThat(inTenSeconds).isBetween(900L, 1_100L);
         assertThat(engine.consumerStats().get(queue).processed()).isGreaterThanOrEqualTo(1_100);
+        // Permits come 100 at a time each second; every second, the consumers that ran out waited for the next.
+        assertThat(engine.consumerStats().get(queue).rateLimited()).isGreaterThanOrEqualTo(10);
     }
 }

@@ -11,8 +11,9 @@ package dev.warren.consumer;
  * @param transientFailures attempts that failed transiently
  * @param unknownFailures attempts that failed with an exception neither permanent nor transient;
  *     worth an alert, since nobody has classified them yet
+ * @param rateLimited messages that waited for the handler's rate limit before they were processed
  * @since 0.1
  */
 public record ConsumerStats(long processed, long duplicates, long retried, long deadLettered, long permanentFailures,
-        long transientFailures, long unknownFailures) {
+        long transientFailures, long unknownFailures, long rateLimited) {
 }

@@ -90,6 +90,9 @@ public final class HandlerPipeline {
         if (waitNanos < 0) {
             return false;
         }
+        if (waitNanos > 0) {
+            stats.rateLimited();
+        }
         long due = System.nanoTime() + waitNanos;
         for (long left = waitNanos; left > 0; left = due - System.nanoTime()) {
             if (!keepWaiting.getAsBoolean() || Thread.currentThread().isInterrupted()) {

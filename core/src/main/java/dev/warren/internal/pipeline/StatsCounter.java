@@ -14,6 +14,7 @@ public final class StatsCounter {
     private final LongAdder permanent = new LongAdder();
     private final LongAdder transientFailures = new LongAdder();
     private final LongAdder unknown = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
     private volatile long lastPublishedAtMillis;
 
     void processed() {
@@ -30,6 +31,10 @@ public final class StatsCounter {
             case TRANSIENT -> transientFailures.increment();
             case UNKNOWN -> unknown.increment();
         }
+    }
+
+    void rateLimited() {
+        rateLimited.increment();
     }
 
     /** Called by the transport once a retry copy is safely in its delay queue. */
@@ -57,6 +62,6 @@ public final class StatsCounter {
 
     public ConsumerStats snapshot() {
         return new ConsumerStats(processed.sum(), duplicates.sum(), retried.sum(), deadLettered.sum(), permanent.sum(),
-                transientFailures.sum(), unknown.sum());
+                transientFailures.sum(), unknown.sum(), rateLimited.sum());
     }
 }

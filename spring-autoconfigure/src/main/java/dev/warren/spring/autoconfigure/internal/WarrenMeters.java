@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>tags</th><th>what</th></tr>
  *   <tr><td>{@code warren.messages}</td><td>{@code queue}, {@code outcome}: processed, duplicate, retried,
- *       dead_lettered</td><td>messages by what became of them</td></tr>
+ *       dead_lettered, rate_limited (waited for the rate limit)</td><td>messages by what became of them</td></tr>
  *   <tr><td>{@code warren.failures}</td><td>{@code queue}, {@code class}: permanent, transient, unknown</td>
  *       <td>failed attempts by failure class</td></tr>
  *   <tr><td>{@code warren.circuit.breaker.state}</td><td>{@code name}</td>
@@ -34,6 +34,7 @@ public final class WarrenMeters {
             counter(registry, engine, queue, "warren.messages", "outcome", "duplicate", ConsumerStats::duplicates);
             counter(registry, engine, queue, "warren.messages", "outcome", "retried", ConsumerStats::retried);
             counter(registry, engine, queue, "warren.messages", "outcome", "dead_lettered", ConsumerStats::deadLettered);
+            counter(registry, engine, queue, "warren.messages", "outcome", "rate_limited", ConsumerStats::rateLimited);
             counter(registry, engine, queue, "warren.failures", "class", "permanent", ConsumerStats::permanentFailures);
             counter(registry, engine, queue, "warren.failures", "class", "transient", ConsumerStats::transientFailures);
             counter(registry, engine, queue, "warren.failures", "class", "unknown", ConsumerStats::unknownFailures);
