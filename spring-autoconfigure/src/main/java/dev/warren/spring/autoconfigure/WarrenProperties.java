@@ -230,6 +230,28 @@ public class WarrenProperties {
     /** Queue alerts: thresholds and how often the queues are looked at. */
     private final Alerts alerts = new Alerts();
 
+    /** The operator console at /warren/index.html. */
+    private final Console console = new Console();
+
+    public Console getConsole() {
+        return console;
+    }
+
+    /** The operator console: dead letters with replay and discard, behind the application's security. */
+    public static class Console {
+
+        /** Whether to serve the console at /warren/index.html; it needs the warren endpoint exposed. */
+        private boolean enabled;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
     public Alerts getAlerts() {
         return alerts;
     }

@@ -1,0 +1,230 @@
+package dev.warren.spring.autoconfigure.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.Warren;
+import dev.warren.annotation.Consumer;
+import dev.warren.annotation.Retry;
+import dev.warren.publish.PublishOptions;
+import dev.warren.test.RabbitBroker;
+import dev.warren.test.RabbitCleanup;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The operator console in a real browser (headless Debian Chromium) against a real application and
+ * broker: an operator sees why a message failed and replays it once the bug is fixed.
+ */
+class WarrenConsoleIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final String USER = "ops";
+    static final String PASSWORD = "s3cret";
+
+    record Order(String id) {
+    }
+
+    static class Orders {
+        volatile boolean fixed;
+        final Set<String> processed = ConcurrentHashMap.newKeySet();
+
+        @Consumer(queue = "${test.queue}", retry = @Retry(maxAttempts = 1))
+        void handle(Order order) {
+            if (!fixed) {
+                throw new IllegalStateException("order " + order.id() + " cannot be processed yet");
+            }
+            processed.add(order.id());
+        }
+    }
+
+    @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+    static class App {
+
+        @Bean
+        Orders orders() {
+            return new Orders();
+        }
+
+        /** The application's security: every request authenticated with HTTP Basic; API calls need no CSRF token. */
+        @Bean
+        SecurityFilterChain security(HttpSecurity http) throws Exception {
+            return http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                    .httpBasic(Customizer.withDefaults())
+                    .csrf(csrf -> csrf.ignoringRequestMatchers("/actuator/**"))
+                    .build();
+        }
+    }
+
+    final String queue = RabbitBroker.uniqueName("it.boot.console");
+    final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
+    final RabbitAdmin rabbitAdmin = new RabbitAdmin(admin);
+    final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue);
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ConfigurableApplicationContext context;
+    WebDriver browser;
+    Path profile;
+
+    @AfterEach
+    void stop() throws IOException {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+            if (context != null) {
+                context.close();
+            }
+            cleanup.close();
+            admin.destroy();
+        } finally {
+            if (profile != null) {
+                try (Stream<Path> files = Files.walk(profile)) {
+                    files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                }
+            }
+        }
+    }
+
+    @Test
+    void operatorSeesWhyAMessageFailedAndReplaysItFromTheConsole() throws Exception {
+        browser = chromium();
+        context = start("--warren.console.enabled=true");
+        Orders orders = context.getBean(Orders.class);
+        context.getBean(Warren.class).send(queue, new Order("o-1"), PublishOptions.builder().messageId("o-1").build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters() == 1);
+
+        assertThat(get("/warren/index.html", false).statusCode()).as("the console is behind the application's security")
+                .isEqualTo(401);
+        browser.get("http://" + USER + ":" + PASSWORD + "@localhost:" + port() + "/warren/index.html");
+        WebElement queueLink = awaitElement("button.queue-link[data-queue='" + queue + "']");
+        assertThat(awaitElement("#dead-letter-queues tr[data-queue='" + queue + "'] .depth").getText()).isEqualTo("1");
+        queueLink.click();
+
+        String message = "article.message[data-message-id='o-1']";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text(message + " .reason"))
+                .contains("order o-1 cannot be processed yet"));
+        assertThat(text(message + " .meta")).contains("o-1", "unknown", "1 attempt");
+        WebElement stackTrace = browser.findElement(By.cssSelector(message + " details.stack-trace"));
+        assertThat(stackTrace.getDomAttribute("open")).as("the stack trace starts collapsed").isNull();
+        stackTrace.findElement(By.tagName("summary")).click();
+        assertThat(stackTrace.findElement(By.tagName("pre")).getText()).contains("IllegalStateException");
+
+        browser.findElement(By.cssSelector(message + " button.discard")).click();
+        browser.findElement(By.cssSelector(message + " button.confirm-discard")).click();
+        assertThat(text("#status")).contains("A discard needs a reason");
+        assertThat(deadLetters()).as("a discard without a reason leaves the message").isEqualTo(1);
+
+        orders.fixed = true;
+        browser.findElement(By.cssSelector(message + " button.replay")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("o-1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters() == 0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text("#status"))
+                .startsWith("Replayed 1 message of " + queue));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text("#letters-note"))
+                .isEqualTo("No dead letters."));
+    }
+
+    @Test
+    void consoleIsNotServedUnlessEnabled() throws Exception {
+        context = start();
+
+        assertThat(get("/warren/index.html", true).statusCode()).isEqualTo(404);
+        assertThat(get("/warren/console.js", true).statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/warren", true).statusCode()).as("the endpoint does not depend on the console")
+                .isEqualTo(200);
+    }
+
+    private ConfigurableApplicationContext start(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
+                "--management.endpoints.web.exposure.include=health,warren",
+                "--spring.security.user.name=" + USER, "--spring.security.user.password=" + PASSWORD));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(App.class).run(args.toArray(String[]::new));
+    }
+
+    private String port() {
+        return context.getEnvironment().getProperty("local.server.port");
+    }
+
+    private long deadLetters() {
+        Properties properties = rabbitAdmin.getQueueProperties(queue + ".dlq");
+        assertThat(properties).as("queue %s.dlq exists", queue).isNotNull();
+        return ((Number) properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue();
+    }
+
+    private HttpResponse<String> get(String path, boolean authenticated) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port() + path));
+        if (authenticated) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private WebElement awaitElement(String css) {
+        try {
+            return await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector(css)).stream()
+                    .findFirst().orElse(null), element -> element != null);
+        } catch (ConditionTimeoutException e) {
+            List<WebElement> status = browser.findElements(By.id("status"));
+            throw new AssertionError("the console at " + browser.getCurrentUrl() + " shows no " + css + " within 10 s; "
+                    + "its status line says: " + (status.isEmpty() ? "(no status line)" : status.get(0).getText()), e);
+        }
+    }
+
+    private String text(String css) {
+        return awaitElement(css).getText();
+    }
+
+    /** Headless Debian Chromium driven through its chromedriver, with a fresh profile. */
+    private WebDriver chromium() throws IOException {
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+                .as("this test drives %s through %s; install the Debian packages: "
+                        + "apt-get install -y chromium chromium-driver", CHROMIUM, CHROMEDRIVER)
+                .isTrue();
+        profile = Files.createTempDirectory("warren-console-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
