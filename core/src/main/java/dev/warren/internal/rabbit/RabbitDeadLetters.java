@@ -123,37 +123,24 @@ public final class RabbitDeadLetters implements DeadLetters {
 
     @Override
     public OperationResult replay(String queue, Selection selection, ReplayOptions options) {
-        String dlq = deadLetterQueue(queue);
         RateLimiter pace = options.maxPerSecond() == 0 ? null : RateLimiter.of("warren-replay", RateLimiterConfig.custom()
                 .limitForPeriod(options.maxPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
                 .timeoutDuration(Duration.ofMinutes(10)).build());
-        List<String> ids = new ArrayList<>();
-        int[] counts = new int[3];
-        read(dlq, MAX_MESSAGES, (channel, response, letter) -> {
-            counts[0]++;
-            if (!selection.matches(letter)) {
-                return;
-            }
-            counts[1]++;
-            ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
-            if (options.dryRun()) {
-                return;
-            }
+        String destination = options.targetQueue() != null ? options.targetQueue() : "the original queue";
+        Moved moved = moveSelected(queue, selection, options.dryRun(), letter -> {
             if (pace != null) {
                 pace.acquirePermission();
             }
-            String target = options.targetQueue() != null ? options.targetQueue() : letter.originalQueue();
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             FAILURE_HEADERS.forEach(headers::remove);
             headers.put(REPLAYS_HEADER, letter.replays() + 1);
-            move(channel, response, "", target, headers);
-            counts[2]++;
+            return new Target(options.targetQueue() != null ? options.targetQueue() : letter.originalQueue(), headers);
         });
-        String destination = options.targetQueue() != null ? options.targetQueue() : "the original queue";
         if (!options.dryRun()) {
-            log.info("Replayed {} of {} dead letters from {} ({}) to {}", counts[2], counts[0], dlq, selection, destination);
+            log.info("Replayed {} of {} dead letters from {} ({}) to {}", moved.moved, moved.examined,
+                    deadLetterQueue(queue), selection, destination);
         }
-        return new OperationResult(queue, selection.toString(), counts[0], counts[1], counts[2], destination, ids, options.dryRun());
+        return moved.result(queue, selection, destination, options.dryRun());
     }
 
     @Override
@@ -161,29 +148,53 @@ public final class RabbitDeadLetters implements DeadLetters {
         if (reason == null || reason.isBlank()) {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
-        String dlq = deadLetterQueue(queue);
-        new TopologyDeclarer(connectionFactory).declare(Topology.builder().include(new Topology(List.of(),
-                List.of(new QueueSpec(DISCARDED_QUEUE, dev.warren.annotation.QueueType.QUORUM,
-                        Map.of("x-queue-type", "quorum"))), List.of())).build());
-        List<String> ids = new ArrayList<>();
-        int[] counts = new int[3];
-        read(dlq, MAX_MESSAGES, (channel, response, letter) -> {
-            counts[0]++;
-            if (!selection.matches(letter)) {
-                return;
-            }
-            counts[1]++;
-            ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
+        new TopologyDeclarer(connectionFactory).declare(new Topology(List.of(),
+                List.of(new QueueSpec(DISCARDED_QUEUE, dev.warren.annotation.QueueType.QUORUM, Map.of("x-queue-type", "quorum"))),
+                List.of()));
+        Moved moved = moveSelected(queue, selection, false, letter -> {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             headers.put(DISCARD_REASON_HEADER, reason);
             headers.put(DISCARDED_BY_HEADER, operator);
             headers.put("x-warren-discarded-at", System.currentTimeMillis());
-            move(channel, response, "", DISCARDED_QUEUE, headers);
-            counts[2]++;
+            return new Target(DISCARDED_QUEUE, headers);
         });
-        log.warn("Discarded {} dead letters from {} ({}) to {}, by {}: {}", counts[2], dlq, selection, DISCARDED_QUEUE, operator,
-                reason);
-        return new OperationResult(queue, selection.toString(), counts[0], counts[1], counts[2], DISCARDED_QUEUE, ids, false);
+        log.warn("Discarded {} dead letters from {} ({}) to {}, by {}: {}", moved.moved, deadLetterQueue(queue), selection,
+                DISCARDED_QUEUE, operator, reason);
+        return moved.result(queue, selection, DISCARDED_QUEUE, false);
+    }
+
+    /** Where a dead letter goes, and with which headers. */
+    private record Target(String queue, Map<String, Object> headers) {
+    }
+
+    /** What a pass over a dead-letter queue found and moved. */
+    private static final class Moved {
+        int examined;
+        int moved;
+        final List<String> ids = new ArrayList<>();
+
+        OperationResult result(String queue, Selection selection, String destination, boolean dryRun) {
+            return new OperationResult(queue, selection.toString(), examined, ids.size(), moved, destination, ids, dryRun);
+        }
+    }
+
+    /** Moves each selected dead letter to where {@code target} says, unless it is a dry run. */
+    private Moved moveSelected(String queue, Selection selection, boolean dryRun,
+            java.util.function.Function<DeadLetter, Target> target) {
+        Moved moved = new Moved();
+        read(deadLetterQueue(queue), MAX_MESSAGES, (channel, response, letter) -> {
+            moved.examined++;
+            if (!selection.matches(letter)) {
+                return;
+            }
+            moved.ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
+            if (!dryRun) {
+                Target to = target.apply(letter);
+                move(channel, response, "", to.queue(), to.headers());
+                moved.moved++;
+            }
+        });
+        return moved;
     }
 
     private interface Visitor {
