@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.Warren;
-import dev.warren.annotation.Consumer;
-import dev.warren.annotation.Retry;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.net.URI;
@@ -15,55 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.security.config.Customizer;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.web.SecurityFilterChain;
 
 /** The warren Actuator endpoint over HTTP, behind the application's security. */
 class WarrenEndpointIT {
-
-    record Order(String id) {
-    }
-
-    static class Orders {
-        volatile boolean fixed;
-        final Set<String> processed = ConcurrentHashMap.newKeySet();
-
-        @Consumer(queue = "${test.queue}", retry = @Retry(maxAttempts = 1))
-        void handle(Order order) {
-            if (!fixed) {
-                throw new IllegalStateException("order " + order.id() + " cannot be processed yet");
-            }
-            processed.add(order.id());
-        }
-    }
-
-    @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
-    static class App {
-
-        @Bean
-        Orders orders() {
-            return new Orders();
-        }
-
-        /** The application's security: every request authenticated with HTTP Basic; API calls need no CSRF token. */
-        @Bean
-        SecurityFilterChain security(HttpSecurity http) throws Exception {
-            return http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                    .httpBasic(Customizer.withDefaults())
-                    .csrf(csrf -> csrf.ignoringRequestMatchers("/actuator/**"))
-                    .build();
-        }
-    }
 
     final String queue = RabbitBroker.uniqueName("it.boot.endpoint");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
@@ -93,13 +50,13 @@ class WarrenEndpointIT {
 
     @Test
     void readAndWriteOperationsWorkForAnAuthenticatedOperatorAndAreRefusedOtherwise() throws Exception {
-        context = new SpringApplicationBuilder(App.class).run("--server.port=0",
+        context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
                 "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
                 "--management.endpoints.web.exposure.include=health,warren",
                 "--spring.security.user.name=ops", "--spring.security.user.password=s3cret");
-        Orders orders = context.getBean(Orders.class);
+        SecuredOrdersApp.Orders orders = context.getBean(SecuredOrdersApp.Orders.class);
         Warren warren = context.getBean(Warren.class);
-        warren.send(queue, new Order("o-1"), dev.warren.publish.PublishOptions.builder().messageId("o-1").build());
+        warren.send(queue, new SecuredOrdersApp.Order("o-1"), dev.warren.publish.PublishOptions.builder().messageId("o-1").build());
         await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/actuator/warren/" + queue, null, true).body()
                 .contains("\"messageId\":\"o-1\""));
 

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.Warren;
-import dev.warren.annotation.Consumer;
-import dev.warren.annotation.Retry;
 import dev.warren.publish.PublishOptions;
+import dev.warren.spring.autoconfigure.SecuredOrdersApp;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.io.File;
@@ -23,8 +22,6 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -37,13 +34,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.security.config.Customizer;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The operator console in a real browser (headless Debian Chromium) against a real application and
@@ -53,42 +45,8 @@ class WarrenConsoleIT {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final String USER = "ops";
-    static final String PASSWORD = "s3cret";
-
-    record Order(String id) {
-    }
-
-    static class Orders {
-        volatile boolean fixed;
-        final Set<String> processed = ConcurrentHashMap.newKeySet();
-
-        @Consumer(queue = "${test.queue}", retry = @Retry(maxAttempts = 1))
-        void handle(Order order) {
-            if (!fixed) {
-                throw new IllegalStateException("order " + order.id() + " cannot be processed yet");
-            }
-            processed.add(order.id());
-        }
-    }
-
-    @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
-    static class App {
-
-        @Bean
-        Orders orders() {
-            return new Orders();
-        }
-
-        /** The application's security: every request authenticated with HTTP Basic; API calls need no CSRF token. */
-        @Bean
-        SecurityFilterChain security(HttpSecurity http) throws Exception {
-            return http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                    .httpBasic(Customizer.withDefaults())
-                    .csrf(csrf -> csrf.ignoringRequestMatchers("/actuator/**"))
-                    .build();
-        }
-    }
+    static final String USER = SecuredOrdersApp.USER;
+    static final String PASSWORD = SecuredOrdersApp.PASSWORD;
 
     final String queue = RabbitBroker.uniqueName("it.boot.console");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
@@ -123,8 +81,8 @@ class WarrenConsoleIT {
     void operatorSeesWhyAMessageFailedAndReplaysItFromTheConsole() throws Exception {
         browser = chromium();
         context = start("--warren.console.enabled=true");
-        Orders orders = context.getBean(Orders.class);
-        context.getBean(Warren.class).send(queue, new Order("o-1"), PublishOptions.builder().messageId("o-1").build());
+        SecuredOrdersApp.Orders orders = context.getBean(SecuredOrdersApp.Orders.class);
+        context.getBean(Warren.class).send(queue, new SecuredOrdersApp.Order("o-1"), PublishOptions.builder().messageId("o-1").build());
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters() == 1);
 
         assertThat(get("/warren/index.html", false).statusCode()).as("the console is behind the application's security")
@@ -174,7 +132,7 @@ class WarrenConsoleIT {
                 "--management.endpoints.web.exposure.include=health,warren",
                 "--spring.security.user.name=" + USER, "--spring.security.user.password=" + PASSWORD));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(App.class).run(args.toArray(String[]::new));
+        return new SpringApplicationBuilder(SecuredOrdersApp.class).run(args.toArray(String[]::new));
     }
 
     private String port() {
