@@ -183,8 +183,16 @@ public final class WarrenEngine implements AutoCloseable {
             return;
         }
         Topology current = topology;
-        declarer.declare(current);
-        checkPolicies(current);
+        // Registered before the first declaration: the listener runs at once for an open connection,
+        // and only redeclares once the engine runs, after reconnects.
+        connectionFactory.addConnectionListener(redeclareOnConnect);
+        try {
+            declarer.declare(current);
+            checkPolicies(current);
+        } catch (RuntimeException e) {
+            connectionFactory.removeConnectionListener(redeclareOnConnect);
+            throw e;
+        }
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
         consumers.clear();
         breakers.clearConsumers();
@@ -212,7 +220,6 @@ public final class WarrenEngine implements AutoCloseable {
             }
         }
         running = true;
-        connectionFactory.addConnectionListener(redeclareOnConnect);
         consumers.forEach(RabbitConsumer::start);
         queueMonitor.start();
         log.info("Warren started {} consumer(s) on {}", consumers.size(),
