@@ -1,0 +1,161 @@
+package dev.warren.samples.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.Warren;
+import dev.warren.WarrenEngine;
+import dev.warren.consumer.ConsumerStats;
+import dev.warren.publish.PublishOptions;
+import dev.warren.test.PostgresDatabase;
+import dev.warren.test.RabbitBroker;
+import dev.warren.test.RabbitCleanup;
+import dev.warren.test.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Each charge is delivered twice, by a duplicate publish and by a redelivery after a crash, and charged once. */
+class PaymentsIT {
+
+    static final String CRASH_ORDER = "o-crash";
+
+    /** The real gateway, except that the charge for {@link #CRASH_ORDER} hangs once it is made, as a dying process would. */
+    static final class CrashingGateway extends PaymentGateway {
+        final CountDownLatch charged = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        CrashingGateway(JdbcClient jdbc) {
+            super(jdbc);
+        }
+
+        @Override
+        public void charge(ChargeRequest request) {
+            super.charge(request);
+            if (request.orderId().equals(CRASH_ORDER) && charged.getCount() == 1) {
+                charged.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while pretending to crash", e);
+                }
+            }
+        }
+    }
+
+    final String redisQueue = RabbitBroker.uniqueName("sample.payments.charge.redis");
+    final String postgresQueue = RabbitBroker.uniqueName("sample.payments.charge.postgres");
+    final String redisKeyPrefix = RedisServer.uniquePrefix("payments");
+    final PostgresDatabase.Schema schema = PostgresDatabase.get().createSchema("payments");
+    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
+    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).workQueue(redisQueue).workQueue(postgresQueue);
+    @Nullable ConfigurableApplicationContext app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.getBean(CrashingGateway.class).release.countDown();
+            cleanup.queues(app.getBean(WarrenEngine.class).topology().queues().stream().map(q -> q.name()).toList());
+            StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
+            redis.delete(redis.keys(redisKeyPrefix + "*"));
+            app.close();
+        }
+        cleanup.close();
+        connectionFactory.destroy();
+        schema.close();
+    }
+
+    @Test
+    void redisMessageIdStoreChargesOnceForADuplicateAndARedelivery() {
+        app = start();
+        deliverEachChargeTwice(redisQueue);
+
+        // Warren skipped both second copies before they reached the handler.
+        await().atMost(Duration.ofSeconds(20)).until(() -> stats(redisQueue).duplicates() == 2);
+        assertThat(stats(redisQueue).processed()).isEqualTo(2);
+        assertChargedOnce("o-dup", CRASH_ORDER);
+        StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
+        Set<String> keys = redis.keys(redisKeyPrefix + "*");
+        assertThat(keys).hasSize(2).allSatisfy(key -> {
+            assertThat(redis.opsForValue().get(key)).isEqualTo("done");
+            assertThat(redis.getExpire(key, TimeUnit.HOURS)).isBetween(23L, 24L);
+        });
+    }
+
+    @Test
+    void postgresUniqueConstraintChargesOnceForADuplicateAndARedelivery() {
+        app = start();
+        deliverEachChargeTwice(postgresQueue);
+
+        // The handler ran for all four deliveries; the two second copies hit the unique constraint and charged nothing.
+        await().atMost(Duration.ofSeconds(20)).until(() -> stats(postgresQueue).processed() == 4);
+        assertThat(stats(postgresQueue).deadLettered()).isZero();
+        assertChargedOnce("o-dup", CRASH_ORDER);
+        JdbcClient jdbc = app.getBean(JdbcClient.class);
+        assertThat(jdbc.sql("SELECT order_id FROM charges ORDER BY order_id").query(String.class).list())
+                .containsExactly("o-crash", "o-dup");
+    }
+
+    /** Publishes one charge twice with the same message id, and crashes while charging another. */
+    private void deliverEachChargeTwice(String queue) {
+        Warren warren = app.getBean(Warren.class);
+        PublishOptions sameId = PublishOptions.builder().messageId("charge-o-dup").build();
+        warren.send(queue, new ChargeRequest("o-dup", 1999), sameId);
+        warren.send(queue, new ChargeRequest("o-dup", 1999), sameId);
+        warren.send(queue, new ChargeRequest(CRASH_ORDER, 4999), PublishOptions.builder().messageId("charge-o-crash").build());
+
+        CrashingGateway gateway = app.getBean(CrashingGateway.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.charged.getCount() == 0);
+        // The card is charged, the message not yet acknowledged: the connection dies, the broker will redeliver.
+        app.getBean(CachingConnectionFactory.class).resetConnection();
+        gateway.release.countDown();
+    }
+
+    private void assertChargedOnce(String... orderIds) {
+        PaymentGateway gateway = app.getBean(CrashingGateway.class);
+        for (String orderId : orderIds) {
+            assertThat(gateway.timesCharged(orderId)).as("times order %s was charged", orderId).isEqualTo(1);
+        }
+    }
+
+    private ConsumerStats stats(String queue) {
+        return app.getBean(WarrenEngine.class).consumerStats().get(queue);
+    }
+
+    private ConfigurableApplicationContext start() {
+        RedisServer redis = RedisServer.get();
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
+                "--spring.datasource.url=" + schema.jdbcUrl(),
+                "--spring.data.redis.host=" + redis.host(),
+                "--spring.data.redis.port=" + redis.port(),
+                "--spring.data.redis.database=" + redis.database(),
+                "--warren.idempotency.redis-key-prefix=" + redisKeyPrefix,
+                "--payments.redis-queue=" + redisQueue,
+                "--payments.postgres-queue=" + postgresQueue));
+        if (redis.username() != null) {
+            args.add("--spring.data.redis.username=" + redis.username());
+        }
+        if (redis.password() != null) {
+            args.add("--spring.data.redis.password=" + redis.password());
+        }
+        return new SpringApplicationBuilder(PaymentsApplication.class)
+                .initializers(context -> ((GenericApplicationContext) context)
+                        .registerBean(CrashingGateway.class, definition -> definition.setPrimary(true)))
+                .run(args.toArray(String[]::new));
+    }
+}
