@@ -245,8 +245,25 @@ public final class WarrenEngine implements AutoCloseable {
         }
         running = false;
         connectionFactory.removeConnectionListener(redeclareOnConnect);
-        consumers.forEach(RabbitConsumer::stop);
+        stopInParallel();
         log.info("Warren stopped its consumers");
+    }
+
+    /** Each container waits up to its receive timeout to stop; stopping them side by side keeps shutdown short. */
+    private void stopInParallel() {
+        if (consumers.size() <= 1) {
+            consumers.forEach(RabbitConsumer::stop);
+            return;
+        }
+        java.util.concurrent.ExecutorService stopper = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(consumers.size(), 8), dev.warren.internal.Threads.named("warren-stop"));
+        try {
+            java.util.concurrent.CompletableFuture.allOf(consumers.stream()
+                    .map(consumer -> java.util.concurrent.CompletableFuture.runAsync(consumer::stop, stopper))
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } finally {
+            dev.warren.internal.Threads.shutdown(stopper, java.time.Duration.ofSeconds(5));
+        }
     }
 
     /**
