@@ -1,0 +1,40 @@
+package dev.warren.samples.orders;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.stereotype.Component;
+
+/**
+ * The orders this instance placed and which subscribers have handled each, to watch the work
+ * finish after the answer. In memory, to keep the sample small; a real service has a database.
+ */
+@Component
+public class OrderBook {
+
+    /**
+     * An order as the API shows it.
+     *
+     * @param orderId the order
+     * @param handledBy the subscriber groups that finished their work on it, in the order they
+     *     finished; a group that got the event twice would appear twice
+     */
+    public record Order(String orderId, List<String> handledBy) {
+    }
+
+    private final Map<String, List<String>> handledBy = new ConcurrentHashMap<>();
+
+    public void placed(String orderId) {
+        handledBy.putIfAbsent(orderId, new CopyOnWriteArrayList<>());
+    }
+
+    public void handled(String orderId, String group) {
+        handledBy.computeIfAbsent(orderId, id -> new CopyOnWriteArrayList<>()).add(group);
+    }
+
+    public Optional<Order> find(String orderId) {
+        return Optional.ofNullable(handledBy.get(orderId)).map(groups -> new Order(orderId, List.copyOf(groups)));
+    }
+}
