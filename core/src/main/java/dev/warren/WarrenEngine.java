@@ -87,7 +87,7 @@ public final class WarrenEngine implements AutoCloseable {
     private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final IdempotencyStore idempotencyStore;
     private final java.util.function.Function<String, IdempotencyStore> storeResolver;
-    private final BreakerGate breakers = new BreakerGate(this::isRunning);
+    private final BreakerGate breakers;
     private final Map<String, CircuitBreakerSettings> breakerSettings;
     private final CircuitBreakerSettings breakerDefaults;
     private final java.util.function.Function<String, CircuitBreakerSettings> breakerResolver;
@@ -111,6 +111,7 @@ public final class WarrenEngine implements AutoCloseable {
         this.validator = builder.validator;
         this.storeResolver = builder.storeResolver;
         this.managementApi = builder.managementApi;
+        this.breakers = new BreakerGate(this::isRunning, builder.breakerListener);
         this.breakerSettings = Map.copyOf(builder.breakerSettings);
         this.breakerDefaults = builder.breakerDefaults;
         this.breakerResolver = builder.breakerResolver;
@@ -496,6 +497,8 @@ public final class WarrenEngine implements AutoCloseable {
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
         private final Map<String, CircuitBreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
         private CircuitBreakerSettings breakerDefaults = CircuitBreakerSettings.DEFAULTS;
+        private java.util.function.Consumer<dev.warren.protection.CircuitBreakerTransition> breakerListener = transition -> {
+        };
         private java.util.function.Function<String, CircuitBreakerSettings> breakerResolver = name -> null;
         private final List<Topology> extraTopology = new ArrayList<>();
         private java.util.function.Function<String, Map<String, Object>> queueArguments = queue -> Map.of();
@@ -714,6 +717,17 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder alertListener(java.util.function.Consumer<Alert> alertListener) {
             this.alertListener = Objects.requireNonNull(alertListener, "alertListener");
+            return this;
+        }
+
+        /**
+         * Receives every circuit breaker transition, after Warren paused or resumed its consumers.
+         *
+         * @param breakerListener called on the {@code warren-circuit-breaker} thread
+         * @return this builder
+         */
+        public Builder circuitBreakerListener(java.util.function.Consumer<dev.warren.protection.CircuitBreakerTransition> breakerListener) {
+            this.breakerListener = Objects.requireNonNull(breakerListener, "breakerListener");
             return this;
         }
 

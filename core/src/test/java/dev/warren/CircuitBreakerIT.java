@@ -60,8 +60,10 @@ class CircuitBreakerIT {
     @Test
     void breakerOpensAfterFiveFailuresKeepsTheQueueUntouchedThenTrialsCloseItAndTheQueueDrains() {
         PaymentGateway gateway = new PaymentGateway();
+        java.util.List<dev.warren.protection.CircuitBreakerTransition> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
         WarrenEngine engine = broker.build(broker.engine(gateway).circuitBreaker("payment-gateway",
-                CircuitBreakerSettings.DEFAULTS.withWaitInOpen(Duration.ofSeconds(2)).withTrialCalls(2)));
+                CircuitBreakerSettings.DEFAULTS.withWaitInOpen(Duration.ofSeconds(2)).withTrialCalls(2))
+                .circuitBreakerListener(transitions::add));
         engine.declareTopology();
         for (int i = 0; i < 30; i++) {
             engine.warren().send(queue, new Charge(i));
@@ -82,6 +84,9 @@ class CircuitBreakerIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> gateway.charged.get() == 30 - failures);
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.getQueueInfo(queue).getConsumerCount() == 2);
         assertThat(gateway.failures).hasValue(failures);
+        assertThat(transitions).extracting(t -> t.from() + ">" + t.to())
+                .containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED");
+        assertThat(transitions.get(0).queues()).containsExactly(queue);
     }
 
     @Test

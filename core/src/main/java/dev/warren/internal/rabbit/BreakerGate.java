@@ -2,6 +2,7 @@ package dev.warren.internal.rabbit;
 
 import dev.warren.internal.Threads;
 import dev.warren.protection.CircuitBreakerSettings;
+import dev.warren.protection.CircuitBreakerTransition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
@@ -32,9 +33,11 @@ public final class BreakerGate implements AutoCloseable {
     private final Map<String, List<RabbitConsumer>> consumers = new LinkedHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Threads.named("warren-circuit-breaker"));
     private final BooleanSupplier engineRunning;
+    private final java.util.function.Consumer<CircuitBreakerTransition> listener;
 
-    public BreakerGate(BooleanSupplier engineRunning) {
+    public BreakerGate(BooleanSupplier engineRunning, java.util.function.Consumer<CircuitBreakerTransition> listener) {
         this.engineRunning = engineRunning;
+        this.listener = listener;
     }
 
     /** The breaker of a name, created from the settings on first use. */
@@ -87,6 +90,12 @@ public final class BreakerGate implements AutoCloseable {
                 guarded.forEach(RabbitConsumer::resume);
             }
             default -> log.info("Circuit breaker '{}' went {}", name, transition);
+        }
+        try {
+            listener.accept(new CircuitBreakerTransition(name, transition.getFromState().name(), transition.getToState().name(),
+                    queues, java.time.Instant.now()));
+        } catch (RuntimeException e) {
+            log.warn("A circuit breaker listener failed on '{}' going {}", name, transition, e);
         }
     }
 

@@ -99,6 +99,7 @@ public class WarrenAutoConfiguration {
                 .queueArguments(converter.queueArguments())
                 .alertSettings(converter.alertSettings())
                 .alertListener(events::publishEvent)
+                .circuitBreakerListener(events::publishEvent)
                 .declare(converter.declarations(converter.consumerDefaults().queueType()))
                 .idempotencyStore(idempotencyStore)
                 .idempotencyStores(new dev.warren.spring.autoconfigure.internal.IdempotencyStores(beanFactory,
