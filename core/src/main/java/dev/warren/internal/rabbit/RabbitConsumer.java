@@ -153,8 +153,16 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
             return;
         }
         if (ackFirst) {
-            // At-most-once: the broker forgets the message before the handler runs.
-            channel.basicAck(tag, false);
+            // At-most-once: the broker forgets the message before the handler runs. If it cannot, the
+            // message goes to another delivery, and processing it here as well would be a second time.
+            try {
+                channel.basicAck(tag, false);
+            } catch (com.rabbitmq.client.ShutdownSignalException | IllegalStateException e) {
+                pipeline.releaseAdmission();
+                log.warn("Could not acknowledge message {} on queue {} before processing it at most once ({}); "
+                        + "leaving it to its redelivery", properties.getMessageId(), queue(), e.getMessage());
+                return;
+            }
         }
         InboundMessage inbound = new InboundMessage(queue(), message.getBody(), properties.getContentType(),
                 properties.getMessageId(), Boolean.TRUE.equals(properties.isRedelivered()), properties.getHeaders());
@@ -164,7 +172,20 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
         } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
             deadLetter(message, channel, deadLetter);
         } else if (!ackFirst) {
+            acknowledge(channel, tag, properties.getMessageId());
+        }
+    }
+
+    /**
+     * Acknowledges a processed message. A channel that closed while the handler ran cannot: the
+     * broker redelivers the message, which the log says plainly instead of as a listener failure.
+     */
+    private void acknowledge(Channel channel, long tag, String messageId) throws IOException {
+        try {
             channel.basicAck(tag, false);
+        } catch (com.rabbitmq.client.ShutdownSignalException | IllegalStateException e) {
+            log.warn("The connection to RabbitMQ closed before message {} on queue {} was acknowledged; the broker "
+                    + "delivers it again ({})", messageId, queue(), e.getMessage());
         }
     }
 
