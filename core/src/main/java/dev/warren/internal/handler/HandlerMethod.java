@@ -16,12 +16,14 @@ public final class HandlerMethod {
     private final Method method;
     private final int payloadIndex;
     private final int contextIndex;
+    private final String description;
 
     HandlerMethod(Object bean, Method method, int payloadIndex, int contextIndex) {
         this.bean = bean;
         this.method = method;
         this.payloadIndex = payloadIndex;
         this.contextIndex = contextIndex;
+        this.description = method.getDeclaringClass().getSimpleName() + "." + method.getName();
         method.trySetAccessible();
     }
 
@@ -42,7 +44,7 @@ public final class HandlerMethod {
 
     /** A short name for logs and dead-letter reasons: {@code VideoWorker.process}. */
     public String describe() {
-        return method.getDeclaringClass().getSimpleName() + "." + method.getName();
+        return description;
     }
 
     /**

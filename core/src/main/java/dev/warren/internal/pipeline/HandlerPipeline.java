@@ -117,13 +117,8 @@ public final class HandlerPipeline {
      * or the store.
      */
     public Outcome process(InboundMessage message) {
-        ReceiverContext<Map<String, Object>> context = new ReceiverContext<>((carrier, key) -> {
-            Object value = carrier.get(key);
-            return value == null ? null : value.toString();
-        });
-        context.setCarrier(message.headers());
-        context.setRemoteServiceName("rabbitmq");
-        Observation observation = Observation.createNotStarted("warren.process", () -> context, observations)
+        // The context is made only when someone observes: nothing is allocated with the no-op registry.
+        Observation observation = Observation.createNotStarted("warren.process", () -> receiverContext(message), observations)
                 .contextualName(message.queue() + " process")
                 .lowCardinalityKeyValue("queue", message.queue())
                 .start();
@@ -138,6 +133,16 @@ public final class HandlerPipeline {
             }
             observation.stop();
         }
+    }
+
+    private static ReceiverContext<Map<String, Object>> receiverContext(InboundMessage message) {
+        ReceiverContext<Map<String, Object>> context = new ReceiverContext<>((carrier, key) -> {
+            Object value = carrier.get(key);
+            return value == null ? null : value.toString();
+        });
+        context.setCarrier(message.headers());
+        context.setRemoteServiceName("rabbitmq");
+        return context;
     }
 
     private static String outcomeName(@Nullable Outcome outcome) {

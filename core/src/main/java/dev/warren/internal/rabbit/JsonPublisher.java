@@ -140,10 +140,12 @@ public final class JsonPublisher implements Warren {
      * (W3C {@code traceparent} with Boot's tracing) into its headers.
      */
     private Observation observe(String destination, String kind, Map<String, Object> headers) {
-        SenderContext<Map<String, Object>> context = new SenderContext<>((carrier, key, value) -> carrier.put(key, value));
-        context.setCarrier(headers);
-        context.setRemoteServiceName("rabbitmq");
-        return Observation.createNotStarted("warren.publish", () -> context, observations)
+        return Observation.createNotStarted("warren.publish", () -> {
+            SenderContext<Map<String, Object>> context = new SenderContext<>((carrier, key, value) -> carrier.put(key, value));
+            context.setCarrier(headers);
+            context.setRemoteServiceName("rabbitmq");
+            return context;
+        }, observations)
                 .contextualName(destination + " " + kind)
                 .lowCardinalityKeyValue("destination", destination)
                 .lowCardinalityKeyValue("kind", kind)
