@@ -1,19 +1,34 @@
 package dev.warren.benchmarks;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.warren.annotation.QueueType;
 import dev.warren.test.RabbitBroker;
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the benchmarks share: reading their system properties, connecting raw amqp-client, taking
- * medians and writing the Markdown report. Stateless.
+ * What the benchmarks share: reading their system properties, connecting raw amqp-client,
+ * pre-publishing and inspecting queues, taking medians and writing the Markdown report. Stateless.
  */
 final class Benchmarks {
+
+    /** How long pre-published messages may wait for their confirms. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final String DEFAULT_EXCHANGE = "";
 
     private Benchmarks() {
     }
@@ -50,6 +65,62 @@ final class Benchmarks {
         factory.setPassword(broker.password());
         factory.setVirtualHost(broker.virtualHost());
         return factory;
+    }
+
+    /** A mapper configured as Warren's default, so that every contender decodes alike. */
+    static JsonMapper consumerMapper() {
+        return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    }
+
+    /** The JSON of {@link BenchmarkEvent#numbered} 0 to {@code messages - 1}, in order. */
+    static List<byte[]> encode(JsonMapper mapper, int messages) {
+        List<byte[]> bodies = new ArrayList<>(messages);
+        for (int i = 0; i < messages; i++) {
+            bodies.add(mapper.writeValueAsBytes(BenchmarkEvent.numbered(i)));
+        }
+        return bodies;
+    }
+
+    /**
+     * Publishes every body as a persistent JSON message whose {@code message_id} is
+     * {@code order-<index>}, and waits until the broker confirmed all. Puts the channel in confirm mode.
+     */
+    static void prePublish(Channel channel, String queue, List<byte[]> bodies)
+            throws IOException, InterruptedException, TimeoutException {
+        channel.confirmSelect();
+        for (int i = 0; i < bodies.size(); i++) {
+            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                    .contentType("application/json")
+                    .deliveryMode(2)
+                    .messageId("order-" + i)
+                    .build();
+            channel.basicPublish(DEFAULT_EXCHANGE, queue, false, properties, bodies.get(i));
+        }
+        channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
+        requireDepth(channel, queue, bodies.size(), "pre-published messages");
+    }
+
+    /** The number of ready messages in the queue. */
+    static int depth(Channel channel, String queue) throws IOException {
+        return channel.queueDeclarePassive(queue).getMessageCount();
+    }
+
+    /** Checks that the queue holds exactly {@code expected} ready messages, described as {@code what}. */
+    static void requireDepth(Channel channel, String queue, int expected, String what) throws IOException {
+        int depth = depth(channel, queue);
+        if (depth != expected) {
+            throw new IllegalStateException("Queue " + queue + " must hold the " + expected + " " + what + " but holds " + depth);
+        }
+    }
+
+    /** The {@code x-queue-type} argument for a queue of the type. */
+    static Map<String, Object> queueArguments(QueueType type) {
+        return Map.of("x-queue-type", queueName(type));
+    }
+
+    /** The type as RabbitMQ names it: {@code quorum} or {@code classic}. */
+    static String queueName(QueueType type) {
+        return type.name().toLowerCase(Locale.ROOT);
     }
 
     /** The median of the values; the mean of the middle two for an even count. */

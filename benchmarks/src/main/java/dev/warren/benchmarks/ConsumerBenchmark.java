@@ -2,11 +2,8 @@ package dev.warren.benchmarks;
 
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.QueueType;
@@ -16,15 +13,12 @@ import dev.warren.consumer.ConsumerStats;
 import dev.warren.failure.TransientFailureException;
 import dev.warren.test.RabbitBroker;
 import dev.warren.topology.QueueSpec;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +29,6 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -133,13 +126,8 @@ public final class ConsumerBenchmark {
     /** How long a round may take to handle every message or dead-letter every poison one. */
     private static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(2);
 
-    /** How long the pre-published messages may wait for their confirms. */
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(60);
-
     /** How often the dead-letter queue's depth is read while poison messages are retried. */
     private static final Duration DLQ_POLL_INTERVAL = Duration.ofMillis(10);
-
-    private static final String DEFAULT_EXCHANGE = "";
 
     private ConsumerBenchmark() {
     }
@@ -158,14 +146,13 @@ public final class ConsumerBenchmark {
         String reportPath = System.getProperty("report");
 
         RabbitBroker broker = RabbitBroker.get();
-        // Configured as Warren's default mapper, so that all contenders decode alike.
-        JsonMapper mapper = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        List<byte[]> bodies = encode(mapper, messages);
+        JsonMapper mapper = Benchmarks.consumerMapper();
+        List<byte[]> bodies = Benchmarks.encode(mapper, messages);
         Settings settings = new Settings(messages, bodies.get(0).length, rounds, queueType);
 
         System.out.printf(Locale.ROOT, "Consumer benchmark: %,d x %,d-byte JSON messages per round, %d rounds after 1 warm-up, "
                 + "%s queues, prefetch %d, concurrency 1, %d CPUs, broker %s:%d%n", messages, settings.bodyBytes(), rounds,
-                queueName(queueType), PREFETCH, Runtime.getRuntime().availableProcessors(), broker.host(), broker.port());
+                Benchmarks.queueName(queueType), PREFETCH, Runtime.getRuntime().availableProcessors(), broker.host(), broker.port());
 
         List<Result> results;
         RateResult rateLimited;
@@ -173,19 +160,11 @@ public final class ConsumerBenchmark {
             results = runAll(broker, admin, mapper.readerFor(BenchmarkEvent.class), bodies, settings);
             // Once rather than per round, to keep the run short: its 10 s window would dominate every round, and the
             // limit, not the machine, sets its rate, so repeating it adds little.
-            rateLimited = runRateLimited(broker, admin, encode(mapper, RATE_LIMITED_MESSAGES), queueType);
+            rateLimited = runRateLimited(broker, admin, Benchmarks.encode(mapper, RATE_LIMITED_MESSAGES), queueType);
         }
 
         System.out.print(textTable(results) + rateLimited.textLine());
         Benchmarks.writeReport(reportPath, markdown(results, settings) + rateLimited.markdown(queueType));
-    }
-
-    private static List<byte[]> encode(JsonMapper mapper, int messages) {
-        List<byte[]> bodies = new ArrayList<>(messages);
-        for (int i = 0; i < messages; i++) {
-            bodies.add(mapper.writeValueAsBytes(BenchmarkEvent.numbered(i)));
-        }
-        return bodies;
     }
 
     private static List<Result> runAll(RabbitBroker broker, Connection admin, ObjectReader reader, List<byte[]> bodies,
@@ -196,14 +175,15 @@ public final class ConsumerBenchmark {
         try (Connection raw = Benchmarks.rawConnectionFactory(broker).newConnection("warren-benchmark-raw")) {
             List<Contender> contenders = List.of(
                     new Contender("raw amqp-client", false, false,
-                            (queue, deliveries) -> new RawAmqpClientRun(raw, queue, type, reader, deliveries)),
+                            (queue, deliveries) -> new RawAmqpClientRun(raw, queue, type, reader, deliveries,
+                                    PREFETCH, 1)),
                     new Contender("Spring AMQP container", false, false,
                             (queue, deliveries) -> new SpringContainerRun(springFactory, queue, type, reader, deliveries)),
                     new Contender("Warren @Consumer", true, false,
-                            (queue, deliveries) -> new WarrenRun(warrenFactory, queue, type, new HealthyHandler(deliveries),
+                            (queue, deliveries) -> warrenRun(warrenFactory, queue, type, new HealthyHandler(deliveries),
                                     deliveries)),
                     new Contender("Warren @Consumer, 10% poison", true, true,
-                            (queue, deliveries) -> new WarrenRun(warrenFactory, queue, type, new PoisonedHandler(deliveries),
+                            (queue, deliveries) -> warrenRun(warrenFactory, queue, type, new PoisonedHandler(deliveries),
                                     deliveries)));
 
             for (Contender contender : contenders) {
@@ -228,6 +208,17 @@ public final class ConsumerBenchmark {
         }
     }
 
+    private static WarrenRun warrenRun(CachingConnectionFactory factory, String queue, QueueType type, Object handler,
+            Deliveries deliveries) {
+        WarrenEngine engine = WarrenEngine.builder(factory)
+                .handlers(handler)
+                .nameResolver(name -> HEALTHY_QUEUE.equals(name) || POISONED_QUEUE.equals(name) ? queue : name)
+                // The handlers set prefetch and concurrency; the queue type comes from -DqueueType.
+                .consumerDefaults(new ConsumerSettings(1, PREFETCH, type))
+                .build();
+        return new WarrenRun(engine, deliveries);
+    }
+
     /**
      * One round of one contender on a fresh queue: declare, pre-publish, then time the consumer
      * until every healthy message was handled and, on the failure path, every poison message is in
@@ -243,7 +234,7 @@ public final class ConsumerBenchmark {
         try (Channel channel = admin.createChannel()) {
             try {
                 run.declare();
-                prePublish(channel, queue, bodies);
+                Benchmarks.prePublish(channel, queue, bodies);
 
                 long start = System.nanoTime();
                 run.start();
@@ -253,9 +244,9 @@ public final class ConsumerBenchmark {
                 if (contender.poisoned()) {
                     String deadLetterQueue = QueueSpec.deadLetterQueueName(queue);
                     await().atMost(OUTCOME_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(DLQ_POLL_INTERVAL)
-                            .until(() -> depth(channel, deadLetterQueue) >= deliveries.poison());
+                            .until(() -> Benchmarks.depth(channel, deadLetterQueue) >= deliveries.poison());
                     settledNanos = System.nanoTime() - start;
-                    requireDepth(channel, deadLetterQueue, deliveries.poison(), "poison messages");
+                    Benchmarks.requireDepth(channel, deadLetterQueue, deliveries.poison(), "poison messages");
                 }
                 sample = new Sample(bodies.size() / (settledNanos / 1e9), deliveries.healthy() / (healthyNanos / 1e9),
                         contender.poisoned() ? settledNanos / 1e9 : Double.NaN);
@@ -295,7 +286,7 @@ public final class ConsumerBenchmark {
         try (Channel channel = admin.createChannel()) {
             try {
                 engine.declareTopology();
-                prePublish(channel, queue, bodies);
+                Benchmarks.prePublish(channel, queue, bodies);
                 engine.start();
                 window.awaitEnd(OUTCOME_TIMEOUT, RATE_WINDOW.plus(RATE_WINDOW_GRACE));
             } finally {
@@ -323,45 +314,10 @@ public final class ConsumerBenchmark {
         return new RateResult(window.inWindow(), window.total(), bodies.size());
     }
 
-    /** Publishes every body as a persistent JSON message and waits until the broker confirmed all. */
-    private static void prePublish(Channel channel, String queue, List<byte[]> bodies)
-            throws IOException, InterruptedException, TimeoutException {
-        channel.confirmSelect();
-        for (int i = 0; i < bodies.size(); i++) {
-            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                    .contentType("application/json")
-                    .deliveryMode(2)
-                    .messageId("order-" + i)
-                    .build();
-            channel.basicPublish(DEFAULT_EXCHANGE, queue, false, properties, bodies.get(i));
-        }
-        channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
-        requireDepth(channel, queue, bodies.size(), "pre-published messages");
-    }
-
-    private static int depth(Channel channel, String queue) throws IOException {
-        return channel.queueDeclarePassive(queue).getMessageCount();
-    }
-
-    private static void requireDepth(Channel channel, String queue, int expected, String what) throws IOException {
-        int depth = depth(channel, queue);
-        if (depth != expected) {
-            throw new IllegalStateException("Queue " + queue + " must hold the " + expected + " " + what + " but holds " + depth);
-        }
-    }
-
-    private static Map<String, Object> queueArguments(QueueType type) {
-        return Map.of("x-queue-type", queueName(type));
-    }
-
-    private static String queueName(QueueType type) {
-        return type.name().toLowerCase(Locale.ROOT);
-    }
-
     private static QueueType queueTypeProperty() {
         String value = System.getProperty("queueType", "quorum").trim();
         for (QueueType type : List.of(QueueType.QUORUM, QueueType.CLASSIC)) {
-            if (queueName(type).equalsIgnoreCase(value)) {
+            if (Benchmarks.queueName(type).equalsIgnoreCase(value)) {
                 return type;
             }
         }
@@ -390,7 +346,7 @@ public final class ConsumerBenchmark {
                 + "%s queue per contender and round; one consumer, prefetch %d, manual ack per message after decoding with "
                 + "Jackson; median of %d rounds after a warm-up round; %d CPUs. Time runs from starting the consumer to the "
                 + "last healthy message handled (Warren's includes `engine.start()` declaring its topology).%n%n",
-                settings.messages(), settings.bodyBytes(), queueName(settings.queueType()), PREFETCH, settings.rounds(),
+                settings.messages(), settings.bodyBytes(), Benchmarks.queueName(settings.queueType()), PREFETCH, settings.rounds(),
                 Runtime.getRuntime().availableProcessors()));
         out.append("| Contender | msg/s | vs raw amqp-client | Healthy msg/s | vs Warren healthy | All poison in DLQ after | "
                 + "Rounds (msg/s) |\n");
@@ -454,7 +410,7 @@ public final class ConsumerBenchmark {
                     + "prefetch = %d)` consumes %,d pre-published messages like the ones above from a fresh durable %s queue "
                     + "of its own. The achieved rate is the messages handled within %d s of the first one, divided by %d s; "
                     + "a message handled after the window showed that the queue held work for all of it, and no message "
-                    + "was handled twice.%n%n", RATE_LIMIT, RATE_LIMITED_CONCURRENCY, PREFETCH, published, queueName(type),
+                    + "was handled twice.%n%n", RATE_LIMIT, RATE_LIMITED_CONCURRENCY, PREFETCH, published, Benchmarks.queueName(type),
                     RATE_WINDOW.toSeconds(), RATE_WINDOW.toSeconds()));
             out.append("| Contender | Limit | Achieved | Deviation | Handled in window | Window | Handled in all |\n");
             out.append("|---|---:|---:|---:|---:|---:|---:|\n");
@@ -468,27 +424,6 @@ public final class ConsumerBenchmark {
     @FunctionalInterface
     private interface RunFactory {
         Run create(String queue, Deliveries deliveries) throws Exception;
-    }
-
-    /** One contender's consumer on one round's queue. Used by the benchmark's main thread. */
-    private interface Run extends AutoCloseable {
-
-        /** The queues {@link #declare()} declares, to delete after the round. */
-        List<String> queues();
-
-        /** Declares the queue to consume, as this contender's users would. */
-        void declare() throws Exception;
-
-        /** Starts consuming. */
-        void start() throws Exception;
-
-        /** Checks the contender's own account of the round, after {@link #close()}. */
-        default void verify() {
-        }
-
-        /** Stops consuming; messages in progress finish. */
-        @Override
-        void close() throws Exception;
     }
 
     private record Contender(String name, boolean warren, boolean poisoned, RunFactory runs) {
@@ -529,78 +464,6 @@ public final class ConsumerBenchmark {
 
         String deadLetteredText() {
             return poisoned ? String.format(Locale.ROOT, "%.2f s", Benchmarks.median(deadLetteredSeconds)) : "-";
-        }
-    }
-
-    /**
-     * Counts how often each message was handled and releases the main thread when every healthy
-     * one was. Called on the contender's consumer threads; lock-free.
-     */
-    static final class Deliveries {
-
-        private final boolean poisoned;
-        private final AtomicIntegerArray handled;
-        private final int poison;
-        private final CountDownLatch healthyLeft;
-
-        Deliveries(int messages, boolean poisoned) {
-            this.poisoned = poisoned;
-            this.handled = new AtomicIntegerArray(messages);
-            int count = 0;
-            for (int i = 0; poisoned && i < messages; i++) {
-                count += isPoison(i) ? 1 : 0;
-            }
-            this.poison = count;
-            this.healthyLeft = new CountDownLatch(messages - count);
-        }
-
-        /**
-         * Records one handling of an event.
-         *
-         * @return whether the event is poison, which the handler must fail
-         */
-        boolean handle(BenchmarkEvent event) {
-            int sequence = Math.toIntExact(event.sequence());
-            int times = handled.incrementAndGet(sequence);
-            boolean isPoison = poisoned && isPoison(sequence);
-            if (!isPoison && times == 1) {
-                healthyLeft.countDown();
-            }
-            return isPoison;
-        }
-
-        int poison() {
-            return poison;
-        }
-
-        int healthy() {
-            return handled.length() - poison;
-        }
-
-        void awaitHealthy(Duration timeout) throws InterruptedException {
-            if (!healthyLeft.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(healthyLeft.getCount() + " of " + healthy() + " healthy messages were not "
-                        + "handled within " + timeout + "; is the consumer stuck or the broker blocked by an alarm?");
-            }
-        }
-
-        /** Checks that each healthy message was handled once and each poison one on every attempt. */
-        void verify(String contender) {
-            List<String> wrong = new ArrayList<>();
-            for (int i = 0; i < handled.length(); i++) {
-                int expected = poisoned && isPoison(i) ? POISON_ATTEMPTS : 1;
-                if (handled.get(i) != expected) {
-                    wrong.add("message " + i + " " + handled.get(i) + " times instead of " + expected);
-                }
-            }
-            if (!wrong.isEmpty()) {
-                throw new IllegalStateException(contender + " handled " + wrong.size() + " message(s) a wrong number of times, "
-                        + "e.g. " + wrong.subList(0, Math.min(5, wrong.size())));
-            }
-        }
-
-        private static boolean isPoison(long sequence) {
-            return sequence % POISON_EVERY == 0;
         }
     }
 
@@ -679,77 +542,6 @@ public final class ConsumerBenchmark {
         }
     }
 
-    /** Baseline: a {@link DefaultConsumer} on its own amqp-client channel, acknowledging each message. */
-    private static final class RawAmqpClientRun implements Run {
-
-        private final Connection connection;
-        private final String queue;
-        private final QueueType type;
-        private final ObjectReader reader;
-        private final Deliveries deliveries;
-        private final Channel channel;
-        private final String consumerTag;
-        private final CountDownLatch cancelled = new CountDownLatch(1);
-        private boolean consuming;
-
-        RawAmqpClientRun(Connection connection, String queue, QueueType type, ObjectReader reader, Deliveries deliveries)
-                throws IOException {
-            this.connection = connection;
-            this.queue = queue;
-            this.type = type;
-            this.reader = reader;
-            this.deliveries = deliveries;
-            this.channel = connection.createChannel();
-            this.consumerTag = "warren-benchmark-raw-" + queue;
-        }
-
-        @Override
-        public List<String> queues() {
-            return List.of(queue);
-        }
-
-        @Override
-        public void declare() throws IOException {
-            channel.queueDeclare(queue, true, false, false, queueArguments(type));
-        }
-
-        @Override
-        public void start() throws IOException {
-            channel.basicQos(PREFETCH);
-            // handleDelivery runs on the connection's consumer work pool, not its I/O thread.
-            channel.basicConsume(queue, false, consumerTag, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
-                        throws IOException {
-                    deliveries.handle(reader.readValue(body));
-                    channel.basicAck(envelope.getDeliveryTag(), false);
-                }
-
-                @Override
-                public void handleCancelOk(String tag) {
-                    cancelled.countDown();
-                }
-            });
-            consuming = true;
-        }
-
-        @Override
-        public void close() throws IOException, TimeoutException, InterruptedException {
-            if (!channel.isOpen() || !connection.isOpen()) {
-                return;
-            }
-            if (consuming) {
-                // The last message is counted before its ack is sent. The cancel-ok is dispatched after the
-                // deliveries already dispatched, so waiting for it lets that ack go out before the channel closes.
-                channel.basicCancel(consumerTag);
-                if (!cancelled.await(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("The raw consumer on " + queue + " was not cancelled within " + CONFIRM_TIMEOUT);
-                }
-            }
-            channel.close();
-        }
-    }
-
     /**
      * Baseline: a {@link SimpleMessageListenerContainer} with manual acknowledgement and a
      * {@link ChannelAwareMessageListener}, set up like Warren's own container.
@@ -786,7 +578,7 @@ public final class ConsumerBenchmark {
 
         @Override
         public void declare() {
-            new RabbitAdmin(factory).declareQueue(new Queue(queue, true, false, false, queueArguments(type)));
+            new RabbitAdmin(factory).declareQueue(new Queue(queue, true, false, false, Benchmarks.queueArguments(type)));
         }
 
         @Override
@@ -798,55 +590,6 @@ public final class ConsumerBenchmark {
         public void close() {
             container.stop();
             container.destroy();
-        }
-    }
-
-    /** Warren: an engine per round whose one handler consumes the round's queue. */
-    private static final class WarrenRun implements Run {
-
-        private final WarrenEngine engine;
-        private final Deliveries deliveries;
-
-        WarrenRun(CachingConnectionFactory factory, String queue, QueueType type, Object handler, Deliveries deliveries) {
-            this.engine = WarrenEngine.builder(factory)
-                    .handlers(handler)
-                    .nameResolver(name -> HEALTHY_QUEUE.equals(name) || POISONED_QUEUE.equals(name) ? queue : name)
-                    // The handlers set prefetch and concurrency; the queue type comes from -DqueueType.
-                    .consumerDefaults(new ConsumerSettings(1, PREFETCH, type))
-                    .build();
-            this.deliveries = deliveries;
-        }
-
-        @Override
-        public List<String> queues() {
-            // The work queue, its dead-letter queue and one delay queue per backoff step.
-            return engine.topology().queues().stream().map(QueueSpec::name).toList();
-        }
-
-        @Override
-        public void declare() {
-            engine.declareTopology();
-        }
-
-        @Override
-        public void start() {
-            engine.start();
-        }
-
-        @Override
-        public void verify() {
-            ConsumerStats stats = engine.consumerStats().values().iterator().next();
-            int poison = deliveries.poison();
-            if (stats.processed() != deliveries.healthy() || stats.deadLettered() != poison
-                    || stats.retried() != (long) poison * (POISON_ATTEMPTS - 1)) {
-                throw new IllegalStateException("Warren counted " + stats + " but expected " + deliveries.healthy()
-                        + " processed, " + poison * (POISON_ATTEMPTS - 1) + " retried and " + poison + " dead-lettered");
-            }
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 

@@ -62,7 +62,11 @@ public final class PublisherChannels implements AutoCloseable {
     private volatile boolean closed;
 
     public PublisherChannels(ConnectionFactory connectionFactory, PublisherSettings settings) {
-        this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+        Objects.requireNonNull(connectionFactory, "connectionFactory");
+        // Publish on a connection of its own, as spring-rabbit advises: when the broker throttles a
+        // publishing connection, deliveries and acks sharing it would stall behind the publishes.
+        ConnectionFactory publishing = connectionFactory.getPublisherConnectionFactory();
+        this.connectionFactory = publishing != null ? publishing : connectionFactory;
         this.settings = settings;
         this.inFlight = new Semaphore(settings.maxInFlight());
         this.lanes = new Lane[settings.channels()];
