@@ -178,10 +178,20 @@ public final class RabbitDeadLetters implements DeadLetters {
         }
     }
 
-    /** Moves each selected dead letter to where {@code target} says, unless it is a dry run. */
+    /** Copies awaiting their confirm during a replay or discard; their dead letters stay unacknowledged meanwhile. */
+    private static final int MOVE_WINDOW = 1_000;
+
+    /**
+     * Moves each selected dead letter to where {@code target} says, unless it is a dry run. Copies
+     * are pipelined: each dead letter is acknowledged when the broker confirms its copy, and the
+     * pass waits for every confirm before it closes its channel, which would put back whatever was
+     * not acknowledged yet.
+     */
     private Moved moveSelected(String queue, Selection selection, boolean dryRun,
             java.util.function.Function<DeadLetter, Target> target) {
         Moved moved = new Moved();
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(MOVE_WINDOW);
+        List<java.util.concurrent.CompletableFuture<Boolean>> copies = new ArrayList<>();
         read(deadLetterQueue(queue), MAX_MESSAGES, (channel, response, letter) -> {
             moved.examined++;
             if (!selection.matches(letter)) {
@@ -189,23 +199,76 @@ public final class RabbitDeadLetters implements DeadLetters {
             }
             moved.ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
             if (!dryRun) {
+                acquire(window);
                 Target to = target.apply(letter);
-                move(channel, response, "", to.queue(), to.headers());
-                moved.moved++;
+                copies.add(copy(channel, response, to.queue(), to.headers()).whenComplete((copied, failure) -> window.release()));
             }
-        });
+        }, () -> awaitCopies(copies, moved));
         return moved;
+    }
+
+    private static void acquire(java.util.concurrent.Semaphore window) {
+        try {
+            window.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarrenException("Interrupted while moving dead letters; those not moved stay in the dead-letter queue", e);
+        }
+    }
+
+    /** Publishes a copy, and acknowledges the dead letter once the broker confirmed that a queue took it. */
+    private java.util.concurrent.CompletableFuture<Boolean> copy(Channel channel, GetResponse response, String routingKey,
+            Map<String, Object> headers) {
+        AMQP.BasicProperties properties = response.getProps().builder().headers(headers).build();
+        long tag = response.getEnvelope().getDeliveryTag();
+        return publisher.publish("", routingKey, properties, response.getBody()).thenApply(confirmation -> {
+            if (!confirmation.routed()) {
+                throw new WarrenException("No queue named '" + routingKey + "' took the message ("
+                        + confirmation.returnedReason() + "); it stays in the dead-letter queue");
+            }
+            try {
+                channel.basicAck(tag, false);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return true;
+        });
+    }
+
+    private void awaitCopies(List<java.util.concurrent.CompletableFuture<Boolean>> copies, Moved moved) {
+        Throwable firstFailure = null;
+        for (java.util.concurrent.CompletableFuture<Boolean> copy : copies) {
+            try {
+                copy.get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                moved.moved++;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                firstFailure = firstFailure == null ? e : firstFailure;
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                firstFailure = firstFailure == null ? (e.getCause() != null ? e.getCause() : e) : firstFailure;
+            }
+        }
+        if (firstFailure != null) {
+            throw new WarrenException("Moved " + moved.moved + " dead letters, but not all: " + firstFailure.getMessage()
+                    + "; those not moved stay in the dead-letter queue", firstFailure);
+        }
     }
 
     private interface Visitor {
         void visit(Channel channel, GetResponse response, DeadLetter letter) throws IOException;
     }
 
+    private void read(String dlq, int limit, Visitor visitor) {
+        read(dlq, limit, visitor, () -> {
+        });
+    }
+
     /**
      * Reads up to {@code limit} messages of the queue as it is now, without taking new arrivals,
-     * and puts back every message the visitor did not acknowledge by closing the channel.
+     * runs {@code beforeClose}, and puts back every message not acknowledged by closing the channel.
      */
-    private void read(String dlq, int limit, Visitor visitor) {
+    private void read(String dlq, int limit, Visitor visitor, Runnable beforeClose) {
         try (org.springframework.amqp.rabbit.connection.Connection connection = connectionFactory.createConnection()) {
             // A channel of our own, closed for real: a cached one would keep the unacknowledged messages.
             Channel channel = connection.getDelegate().createChannel();
@@ -221,6 +284,7 @@ public final class RabbitDeadLetters implements DeadLetters {
                         break;
                     }
                 }
+                beforeClose.run();
             } finally {
                 if (channel.isOpen()) {
                     channel.close();
@@ -231,27 +295,6 @@ public final class RabbitDeadLetters implements DeadLetters {
             throw new WarrenException("Could not work through dead-letter queue " + dlq + ": " + e.getMessage()
                     + "; messages not yet moved stay in it", e);
         }
-    }
-
-    /** Publishes a copy with a confirm, then acknowledges the dead letter. */
-    private void move(Channel channel, GetResponse response, String exchange, String routingKey, Map<String, Object> headers)
-            throws IOException {
-        AMQP.BasicProperties properties = response.getProps().builder().headers(headers).build();
-        try {
-            Confirmation confirmation = publisher.publish(exchange, routingKey, properties, response.getBody())
-                    .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!confirmation.routed()) {
-                throw new WarrenException("No queue named '" + routingKey + "' took the message ("
-                        + confirmation.returnedReason() + "); it stays in the dead-letter queue");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WarrenException("Interrupted while moving a dead letter; it stays in the dead-letter queue", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new WarrenException("The broker did not confirm the moved copy (" + e.getMessage()
-                    + "); the message stays in the dead-letter queue", e);
-        }
-        channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
     }
 
     private long depth(String dlq) {
