@@ -76,7 +76,7 @@ class ConsumerKilledIT {
         Instant started = Instant.now();
         // Declares the queue as the consumer processes will; this engine only sends.
         producer = WarrenEngine.builder(connectionFactory)
-                .handlers(new ConsumerMain.SlowHandler(Writer.nullWriter(), Duration.ZERO))
+                .handlers(new ConsumerMain.SlowHandler(Writer.nullWriter()))
                 .nameResolver(v -> v.replace("${queue}", queue)).build();
         producer.declareTopology();
 

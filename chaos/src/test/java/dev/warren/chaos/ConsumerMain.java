@@ -36,17 +36,13 @@ public final class ConsumerMain {
     static final class SlowHandler {
 
         private final Writer processed;
-        private final Duration perMessage;
 
-        SlowHandler(Writer processed, Duration perMessage) {
+        SlowHandler(Writer processed) {
             this.processed = processed;
-            this.perMessage = perMessage;
         }
 
         @Consumer(queue = "${queue}", prefetch = PREFETCH)
-        void consume(Reading reading) throws InterruptedException {
-            // Simulated work, so that the process dies with messages in flight; the one allowed sleep.
-            Thread.sleep(perMessage.toMillis());
+        void consume(Reading reading) {
             synchronized (processed) {
                 try {
                     // Written and flushed before the handler returns, i.e. before the acknowledgement:
@@ -78,8 +74,14 @@ public final class ConsumerMain {
                 StandardOpenOption.APPEND)) {
             CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
             connectionFactory.setConnectionNameStrategy(f -> connectionName(ProcessHandle.current().pid()));
-            WarrenEngine engine = WarrenEngine.builder(connectionFactory).handlers(new SlowHandler(processed, perMessage))
-                    .nameResolver(v -> v.replace("${queue}", queue)).build();
+            // Slow by Warren's own rate limit rather than by sleeping: the process dies with a prefetch of
+            // messages in flight, unacknowledged.
+            int perSecond = (int) Math.max(1, 1_000 / Math.max(1, perMessage.toMillis()));
+            WarrenEngine engine = WarrenEngine.builder(connectionFactory).handlers(new SlowHandler(processed))
+                    .nameResolver(v -> v.replace("${queue}", queue))
+                    .consumerCustomizer((name, settings) -> settings.withRateLimit(
+                            new dev.warren.protection.RateLimit(perSecond, Duration.ofSeconds(1))))
+                    .build();
             // A plain kill (SIGTERM) stops consuming cleanly; kill -9 skips this, which is the point of the test.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 engine.close();
