@@ -178,6 +178,12 @@ public final class RabbitDeadLetters implements DeadLetters {
         }
     }
 
+    /** Dead letters pushed to a pass ahead of processing; the broker is the buffer beyond this. */
+    private static final int READ_PREFETCH = 500;
+
+    /** How long a pass waits for one more dead letter once it has read the depth it saw at the start. */
+    private static final long READ_IDLE_MILLIS = 250;
+
     /** Copies awaiting their confirm during a replay or discard; their dead letters stay unacknowledged meanwhile. */
     private static final int MOVE_WINDOW = 1_000;
 
@@ -273,18 +279,35 @@ public final class RabbitDeadLetters implements DeadLetters {
             // A channel of our own, closed for real: a cached one would keep the unacknowledged messages.
             Channel channel = connection.getDelegate().createChannel();
             try {
-                int remaining = limit;
-                while (remaining-- > 0) {
-                    GetResponse response = channel.basicGet(dlq, false);
-                    if (response == null) {
-                        break;
+                // The depth now is what the pass waits for; past it, it takes what keeps arriving promptly
+                // (messages another pass just put back are not counted in the depth yet), up to the limit.
+                int snapshot = Math.min(limit, channel.queueDeclarePassive(dlq).getMessageCount());
+                {
+                    // Pushed with a bounded prefetch rather than fetched one basic.get at a time: a round
+                    // trip per message would cap a replay at a few thousand messages a second.
+                    java.util.concurrent.BlockingQueue<GetResponse> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
+                    channel.basicQos(Math.max(1, Math.min(limit, READ_PREFETCH)));
+                    String consumerTag = channel.basicConsume(dlq, false, new com.rabbitmq.client.DefaultConsumer(channel) {
+                        @Override
+                        public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
+                                byte[] body) {
+                            deliveries.add(new GetResponse(envelope, properties, body, 0));
+                        }
+                    });
+                    for (int read = 0; read < limit; read++) {
+                        long wait = read < snapshot ? confirmTimeout.toMillis() : READ_IDLE_MILLIS;
+                        GetResponse response = deliveries.poll(wait, TimeUnit.MILLISECONDS);
+                        if (response == null) {
+                            break;
+                        }
+                        visitor.visit(channel, response, parse(dlq, response));
                     }
-                    visitor.visit(channel, response, parse(dlq, response));
-                    if (response.getMessageCount() == 0) {
-                        break;
-                    }
+                    channel.basicCancel(consumerTag);
                 }
                 beforeClose.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WarrenException("Interrupted while reading " + dlq + "; messages not yet moved stay in it", e);
             } finally {
                 if (channel.isOpen()) {
                     channel.close();
