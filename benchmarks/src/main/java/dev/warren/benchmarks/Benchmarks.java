@@ -6,6 +6,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.warren.annotation.QueueType;
 import dev.warren.test.RabbitBroker;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,17 +90,37 @@ final class Benchmarks {
      */
     static void prePublish(Channel channel, String queue, List<byte[]> bodies)
             throws IOException, InterruptedException, TimeoutException {
+        prePublish(channel, queue, bodies, index -> persistentJson(index).build());
+    }
+
+    /**
+     * Publishes every body with the properties made for its index, waits until the broker confirmed
+     * all and checks the queue's depth. Puts the channel in confirm mode.
+     */
+    static void prePublish(Channel channel, String queue, List<byte[]> bodies, IntFunction<AMQP.BasicProperties> properties)
+            throws IOException, InterruptedException, TimeoutException {
         channel.confirmSelect();
         for (int i = 0; i < bodies.size(); i++) {
-            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                    .contentType("application/json")
-                    .deliveryMode(2)
-                    .messageId("order-" + i)
-                    .build();
-            channel.basicPublish(DEFAULT_EXCHANGE, queue, false, properties, bodies.get(i));
+            channel.basicPublish(DEFAULT_EXCHANGE, queue, false, properties.apply(i), bodies.get(i));
         }
         channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
         requireDepth(channel, queue, bodies.size(), "pre-published messages");
+    }
+
+    /** The properties of a pre-published message: persistent JSON whose {@code message_id} is {@code order-<index>}. */
+    static AMQP.BasicProperties.Builder persistentJson(int index) {
+        return new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .messageId("order-" + index);
+    }
+
+    /** Where a benchmark ran, for its table: {@code 2025-01-31, 8 cores, Linux amd64, Java 17.0.15, broker 127.0.0.1:5672}. */
+    static String machine(RabbitBroker broker) {
+        return String.format(Locale.ROOT, "%s, %d cores, %s %s, Java %s, broker %s:%d",
+                LocalDate.now(Clock.systemDefaultZone()), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                broker.host(), broker.port());
     }
 
     /** The number of ready messages in the queue. */

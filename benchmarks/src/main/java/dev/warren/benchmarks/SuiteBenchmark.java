@@ -17,7 +17,6 @@ import dev.warren.test.RabbitBroker;
 import dev.warren.topology.QueueSpec;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -126,10 +125,7 @@ public final class SuiteBenchmark {
         RabbitBroker broker = RabbitBroker.get();
         JsonMapper mapper = Benchmarks.consumerMapper();
         List<byte[]> bodies = Benchmarks.encode(mapper, settings.messages());
-        String machine = String.format(Locale.ROOT, "%s, %d cores, %s %s, Java %s, broker %s:%d",
-                LocalDate.now(Clock.systemDefaultZone()), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                broker.host(), broker.port());
+        String machine = Benchmarks.machine(broker);
         System.out.printf(Locale.ROOT, "Suite benchmark: %,d x %,d-byte JSON messages per round, %d rounds after 1 warm-up, "
                 + "prefetch %d; %s%n", settings.messages(), bodies.get(0).length, settings.rounds(), PREFETCH, machine);
 
