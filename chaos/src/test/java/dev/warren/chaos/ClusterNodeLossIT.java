@@ -109,25 +109,13 @@ class ClusterNodeLossIT {
                         PublisherSettings.DEFAULT_MAX_IN_FLIGHT))
                 .build();
 
-        Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
-        Map<Integer, PublishException.Reason> failed = new ConcurrentHashMap<>();
-        Map<Integer, String> unexpected = new ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        producerThread.scheduleAtFixedRate(() -> {
-            int id = next.get();
-            if (id >= MAX_MESSAGES) {
-                return;
-            }
-            next.incrementAndGet();
-            try {
-                producer.warren().send(queue, new Reading(id));
-                confirmed.add(id);
-            } catch (PublishException e) {
-                failed.put(id, e.reason());
-            } catch (RuntimeException e) {
-                unexpected.put(id, e.toString());
-            }
-        }, 0, 5, TimeUnit.MILLISECONDS);
+        SteadySender sender = new SteadySender(producer.warren(), queue, MAX_MESSAGES);
+        Set<Integer> confirmed = sender.confirmed;
+        Map<Integer, PublishException.Reason> failed = sender.failed;
+        Map<Integer, String> unexpected = sender.unexpected;
+        AtomicInteger next = sender.next;
+        // One send every 5 ms; each id is tried once, so a failure stays visible in the counts.
+        producerThread.scheduleAtFixedRate(sender, 0, 5, TimeUnit.MILLISECONDS);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> confirmed.size() >= CONFIRMED_PER_PHASE);
         ThrowawayNode leader = leaderOf(queue);
