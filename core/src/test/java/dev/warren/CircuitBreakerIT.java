@@ -48,6 +48,33 @@ class CircuitBreakerIT {
         }
     }
 
+    /** Two queues behind one breaker; a trial call holds until the test lets it finish. */
+    static final class SharedDependency {
+        final java.util.concurrent.CountDownLatch trialMayFinish = new java.util.concurrent.CountDownLatch(1);
+        final AtomicInteger inHandler = new AtomicInteger();
+        final AtomicInteger processed = new AtomicInteger();
+        volatile boolean down = true;
+
+        @Consumer(queue = "${queue}.a", circuitBreaker = "shared", retry = @Retry(maxAttempts = 10, backoff = "1m"))
+        void first(Charge charge) throws Exception {
+            call();
+        }
+
+        @Consumer(queue = "${queue}.b", circuitBreaker = "shared", retry = @Retry(maxAttempts = 10, backoff = "1m"))
+        void second(Charge charge) throws Exception {
+            call();
+        }
+
+        private void call() throws Exception {
+            if (down) {
+                throw new IOException("dependency unreachable");
+            }
+            inHandler.incrementAndGet();
+            trialMayFinish.await();
+            processed.incrementAndGet();
+        }
+    }
+
     final String queue = RabbitBroker.uniqueName("it.breaker");
     final BrokerFixture broker = new BrokerFixture(Map.of("queue", queue));
     final RabbitAdmin admin = new RabbitAdmin(broker.connectionFactory);
@@ -120,5 +147,37 @@ class CircuitBreakerIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.consumerStats().get(queue).deadLettered() == 12);
         assertThat(engine.circuitBreakerStates()).containsEntry("strict", "CLOSED");
         assertThat(handler.calls).hasValue(12);
+    }
+
+    @Test
+    void messagesThatTheBreakerDoesNotAdmitAreHeldNotBouncedUntilTheDeliveryLimitDeadLettersThem() {
+        SharedDependency dependency = new SharedDependency();
+        WarrenEngine engine = broker.build(broker.engine(dependency).circuitBreaker("shared",
+                CircuitBreakerSettings.DEFAULTS.withFailureThreshold(1).withWaitInOpen(Duration.ofMillis(500)).withTrialCalls(1)));
+        engine.start();
+        engine.warren().send(queue + ".a", new Charge(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(engine.circuitBreakerStates().get("shared")));
+        dependency.down = false;
+        for (int i = 1; i <= 3; i++) {
+            engine.warren().send(queue + ".a", new Charge(i));
+            engine.warren().send(queue + ".b", new Charge(i));
+        }
+
+        // Half-open with one trial call: one queue's consumer holds the trial, the other's delivery is not admitted.
+        await().atMost(Duration.ofSeconds(10)).until(() -> dependency.inHandler.get() == 1);
+        // Bounced back to the queue, the other delivery would come straight back, over and over, past
+        // the quorum queue's delivery limit of 20 within milliseconds, and the broker would dead-letter it.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> deadLetters(queue + ".a") + deadLetters(queue + ".b") == 0);
+        dependency.trialMayFinish.countDown();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> dependency.processed.get() == 6);
+        assertThat(engine.circuitBreakerStates()).containsEntry("shared", "CLOSED");
+        assertThat(broker.drain(queue + ".a.dlq")).isEmpty();
+        assertThat(broker.drain(queue + ".b.dlq")).isEmpty();
+    }
+
+    private long deadLetters(String queue) {
+        return admin.getQueueInfo(queue + ".dlq").getMessageCount();
     }
 }

@@ -76,6 +76,32 @@ public final class HandlerPipeline {
     }
 
     /**
+     * Waits, in short slices, until the circuit breaker admits a delivery or {@code keepWaiting} says
+     * to give up.
+     *
+     * <p>Rejecting a delivery back to the queue while the breaker is open or its trial calls are taken
+     * would have the broker hand the same message straight back, and every round trip counts toward a
+     * quorum queue's delivery limit: a paused consumer would dead-letter healthy messages. Holding the
+     * delivery instead returns it once, when the consumer is stopped.
+     *
+     * @return {@code true} with an admission; {@code false} when the wait was given up
+     */
+    public boolean awaitAdmission(java.util.function.BooleanSupplier keepWaiting) {
+        while (!admits()) {
+            if (!keepWaiting.getAsBoolean()) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(ADMISSION_POLL_NANOS);
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final long ADMISSION_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+
+    /**
      * Waits for the rate limiter's permit, in slices, as long as {@code keepWaiting} says so.
      *
      * @return {@code true} with a permit; {@code false} when the wait was given up

@@ -142,14 +142,14 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
         pipeline.stats().delivered(properties.getTimestamp());
-        if (!pipeline.admits()) {
-            // The circuit breaker is open and this consumer is being paused: the message goes back untouched.
-            channel.basicReject(tag, true);
+        if (!pipeline.awaitAdmission(() -> running)) {
+            // The circuit breaker is open and this consumer is being paused. The delivery stays
+            // unacknowledged: stopping the consumer closes its channel, which returns the message to
+            // the queue untouched, once.
             return;
         }
         if (!pipeline.awaitPermit(() -> running)) {
             pipeline.releaseAdmission();
-            channel.basicReject(tag, true);
             return;
         }
         if (ackFirst) {
@@ -173,6 +173,13 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
             deadLetter(message, channel, deadLetter);
         } else if (!ackFirst) {
             acknowledge(channel, tag, properties.getMessageId());
+        }
+        if (!running) {
+            // A pause or stop began while this message was processed, often because its own failure
+            // opened the breaker, so the stopping thread may have checked for pending copies before
+            // this one existed. The channel closes once this method returns: the copy must be
+            // confirmed and the original acknowledged first, or the broker delivers it a second time.
+            awaitPendingCopies();
         }
     }
 
