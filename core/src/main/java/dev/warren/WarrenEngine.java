@@ -221,7 +221,7 @@ public final class WarrenEngine implements AutoCloseable {
             }
         }
         running = true;
-        consumers.forEach(RabbitConsumer::start);
+        inParallel(RabbitConsumer::start, "warren-start");
         queueMonitor.start();
         log.info("Warren started {} consumer(s) on {}", consumers.size(),
                 consumers.stream().map(RabbitConsumer::queue).toList());
@@ -252,18 +252,28 @@ public final class WarrenEngine implements AutoCloseable {
 
     /** Each container waits up to its receive timeout to stop; stopping them side by side keeps shutdown short. */
     private void stopInParallel() {
+        inParallel(RabbitConsumer::stop, "warren-stop");
+    }
+
+    /**
+     * Runs an action on every consumer, side by side: starting or stopping a container waits on the
+     * broker, and with hundreds of handlers those waits add up to seconds one after another.
+     */
+    private void inParallel(java.util.function.Consumer<RabbitConsumer> action, String threadName) {
         if (consumers.size() <= 1) {
-            consumers.forEach(RabbitConsumer::stop);
+            consumers.forEach(action);
             return;
         }
-        java.util.concurrent.ExecutorService stopper = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(consumers.size(), 8), dev.warren.internal.Threads.named("warren-stop"));
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(consumers.size(), 8), dev.warren.internal.Threads.named(threadName));
         try {
             java.util.concurrent.CompletableFuture.allOf(consumers.stream()
-                    .map(consumer -> java.util.concurrent.CompletableFuture.runAsync(consumer::stop, stopper))
+                    .map(consumer -> java.util.concurrent.CompletableFuture.runAsync(() -> action.accept(consumer), workers))
                     .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         } finally {
-            dev.warren.internal.Threads.shutdown(stopper, java.time.Duration.ofSeconds(5));
+            dev.warren.internal.Threads.shutdown(workers, java.time.Duration.ofSeconds(5));
         }
     }
 

@@ -60,4 +60,22 @@ class TopologyConflictIT {
                     assertThat(e.getMessage()).contains(queue, e.argument());
                 });
     }
+
+    @Test
+    void aConflictAmongManyDeclarationsIsNamedToo() {
+        // Enough queues that the declarer spreads them over several channels without waiting for each reply.
+        java.util.List<dev.warren.topology.QueueSpec> queues = new java.util.ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            queues.add(dev.warren.topology.QueueSpec.workQueue(queue + "." + i, dev.warren.annotation.QueueType.CLASSIC));
+        }
+        broker.cleanup.queues(queues.stream().map(dev.warren.topology.QueueSpec::name).toList());
+        String conflicting = queue + ".173";
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.nonDurable(conflicting).autoDelete().build());
+        var declarer = new dev.warren.internal.rabbit.TopologyDeclarer(broker.connectionFactory);
+
+        assertThatThrownBy(() -> declarer.declare(new dev.warren.topology.Topology(java.util.List.of(), queues, java.util.List.of())))
+                .isInstanceOfSatisfying(TopologyConflictException.class, e -> assertThat(e.objectName()).isEqualTo(conflicting));
+        // Every queue before the conflict was declared, whichever path found it.
+        assertThat(new RabbitAdmin(broker.connectionFactory).getQueueInfo(queue + ".172")).isNotNull();
+    }
 }

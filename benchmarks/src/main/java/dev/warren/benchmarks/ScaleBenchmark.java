@@ -129,8 +129,12 @@ public final class ScaleBenchmark {
 
             for (int handlers : new int[] {settings.handlers(), settings.manyHandlers()}) {
                 StartUp startUp = startUp(factory, admin, handlers);
-                rows.add(Row.of("6 start-up", handlers + " handlers: engine.start()", startUp.millis(), "ms",
+                rows.add(Row.of("6 start-up", handlers + " handlers: engine.start(), new queues", startUp.millis(), "ms",
                         startUp.queues() + " classic queues declared, " + handlers + " consumers started"));
+                rows.add(Row.of("6 start-up", handlers + " handlers: engine.start() again, queues exist", startUp.restartMillis(),
+                        "ms", "as after a deployment"));
+                rows.add(Row.of("6 start-up", handlers + " handlers: the same queues declared one by one", startUp.oneByOneMillis(),
+                        "ms", "baseline: each declaration waits for its reply, as RabbitAdmin declares them; no consumers"));
                 rows.add(Row.of("5 memory", handlers + " handlers started: heap vs before", megabytes(startUp.heap() - baseline),
                         "MB", String.format(Locale.ROOT, "%.0f KB per handler", (startUp.heap() - baseline) / 1024.0 / handlers)));
             }
@@ -191,7 +195,15 @@ public final class ScaleBenchmark {
             long start = System.nanoTime();
             engine.start();
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            return new StartUp(millis, queues.size(), settledHeap());
+            long heap = settledHeap();
+            // A restart, as after a deployment: the queues exist and are declared again.
+            engine.stop();
+            start = System.nanoTime();
+            engine.start();
+            long restartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            engine.close();
+            deleteQueues(admin, queues);
+            return new StartUp(millis, restartMillis, declareOneByOne(admin, engine.topology().queues()), queues.size(), heap);
         } finally {
             try {
                 engine.close();
@@ -199,6 +211,21 @@ public final class ScaleBenchmark {
                 deleteQueues(admin, queues);
             }
         }
+    }
+
+    /**
+     * The baseline for start-up: the time the broker takes to create the same queues when each
+     * declaration waits for its reply, as {@code RabbitAdmin} declares a Spring AMQP application's
+     * queues. The queues are deleted again by the caller.
+     */
+    private static long declareOneByOne(Connection admin, List<QueueSpec> queues) throws IOException, TimeoutException {
+        long start = System.nanoTime();
+        try (Channel channel = admin.createChannel()) {
+            for (QueueSpec queue : queues) {
+                channel.queueDeclare(queue.name(), true, false, false, queue.arguments());
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
     /**
@@ -444,7 +471,7 @@ public final class ScaleBenchmark {
         }
     }
 
-    private record StartUp(long millis, int queues, long heap) {
+    private record StartUp(long millis, long restartMillis, long oneByOneMillis, int queues, long heap) {
     }
 
     private record Backlog(int messages, int inClient, long heapWithout, long heapWith) {
