@@ -1,6 +1,7 @@
 package dev.warren.internal.rabbit;
 
 import dev.warren.internal.Threads;
+import dev.warren.internal.pipeline.PausableConsumer;
 import dev.warren.protection.CircuitBreakerSettings;
 import dev.warren.protection.CircuitBreakerTransition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -30,7 +31,7 @@ public final class BreakerGate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BreakerGate.class);
 
     private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
-    private final Map<String, List<RabbitConsumer>> consumers = new LinkedHashMap<>();
+    private final Map<String, List<PausableConsumer>> consumers = new LinkedHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Threads.named("warren-circuit-breaker"));
     private final BooleanSupplier engineRunning;
     private final java.util.function.Consumer<CircuitBreakerTransition> listener;
@@ -50,7 +51,7 @@ public final class BreakerGate implements AutoCloseable {
     }
 
     /** Puts a consumer behind a breaker. */
-    public synchronized void guard(String breaker, RabbitConsumer consumer) {
+    public synchronized void guard(String breaker, PausableConsumer consumer) {
         consumers.computeIfAbsent(breaker, n -> new ArrayList<>()).add(consumer);
     }
 
@@ -67,27 +68,27 @@ public final class BreakerGate implements AutoCloseable {
     }
 
     private void apply(String name, CircuitBreaker.StateTransition transition) {
-        List<RabbitConsumer> guarded;
+        List<PausableConsumer> guarded;
         synchronized (this) {
             guarded = List.copyOf(consumers.getOrDefault(name, List.of()));
         }
         if (!engineRunning.getAsBoolean()) {
             return;
         }
-        List<String> queues = guarded.stream().map(RabbitConsumer::queue).toList();
+        List<String> queues = guarded.stream().map(PausableConsumer::queue).toList();
         switch (transition.getToState()) {
             case OPEN, FORCED_OPEN -> {
                 log.warn("Circuit breaker '{}' opened ({}): pausing consumption from {}; messages wait in their queues",
                         name, transition, queues);
-                guarded.forEach(RabbitConsumer::pause);
+                guarded.forEach(PausableConsumer::pause);
             }
             case HALF_OPEN -> {
                 log.info("Circuit breaker '{}' is half-open: trying messages from {} one at a time", name, queues);
-                guarded.forEach(RabbitConsumer::resumeForTrial);
+                guarded.forEach(PausableConsumer::resumeForTrial);
             }
             case CLOSED -> {
                 log.info("Circuit breaker '{}' closed: consuming from {} again", name, queues);
-                guarded.forEach(RabbitConsumer::resume);
+                guarded.forEach(PausableConsumer::resume);
             }
             default -> log.info("Circuit breaker '{}' went {}", name, transition);
         }

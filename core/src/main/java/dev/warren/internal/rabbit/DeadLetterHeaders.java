@@ -66,14 +66,14 @@ public final class DeadLetterHeaders {
         return size;
     }
 
-    static String stackTrace(Throwable cause) {
+    public static String stackTrace(Throwable cause) {
         StringWriter writer = new StringWriter();
         cause.printStackTrace(new PrintWriter(writer));
         return writer.toString();
     }
 
     /** Cuts a string to at most {@code maxBytes} of UTF-8 without splitting a character. */
-    static String truncate(String value, int maxBytes) {
+    public static String truncate(String value, int maxBytes) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= maxBytes) {
             return value;

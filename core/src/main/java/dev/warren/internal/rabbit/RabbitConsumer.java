@@ -38,7 +38,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * thread never runs either. A channel lost before that acknowledgement means a redelivery: the
  * copy may be doubled, never lost.
  */
-public final class RabbitConsumer implements ChannelAwareMessageListener {
+public final class RabbitConsumer implements ChannelAwareMessageListener, dev.warren.internal.pipeline.PausableConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitConsumer.class);
 
@@ -82,6 +82,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
         this.container = c;
     }
 
+    @Override
     public String queue() {
         return pipeline.endpoint().queue();
     }
@@ -102,6 +103,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     }
 
     /** Stops taking messages while a circuit breaker is open; what was prefetched goes back to the queue. */
+    @Override
     public void pause() {
         running = false;
         awaitPendingCopies();
@@ -110,6 +112,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     }
 
     /** Takes one message at a time, for a half-open circuit breaker's trial calls. */
+    @Override
     public void resumeForTrial() {
         container.stop();
         container.setConcurrentConsumers(1);
@@ -119,6 +122,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener {
     }
 
     /** Consumes again at full concurrency and prefetch. */
+    @Override
     public void resume() {
         container.stop();
         container.setConcurrentConsumers(pipeline.endpoint().settings().concurrency());

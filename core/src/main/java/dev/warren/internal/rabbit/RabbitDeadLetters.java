@@ -357,13 +357,7 @@ public final class RabbitDeadLetters implements DeadLetters {
             String brokerReason = text(headers.get("x-first-death-reason"));
             reason = brokerReason != null ? "dead-lettered by the broker: " + brokerReason : "no reason recorded";
         }
-        String exceptionType = null;
-        if (stackTrace != null) {
-            Matcher matcher = EXCEPTION_TYPE.matcher(stackTrace.lines().findFirst().orElse(""));
-            if (matcher.find()) {
-                exceptionType = matcher.group(1);
-            }
-        }
+        String exceptionType = exceptionType(stackTrace);
         Object failedAt = headers.get(DeadLetterHeaders.FAILED_AT);
         Instant failed = failedAt instanceof Number n ? Instant.ofEpochMilli(n.longValue())
                 : properties.getTimestamp() != null ? properties.getTimestamp().toInstant() : null;
@@ -373,8 +367,17 @@ public final class RabbitDeadLetters implements DeadLetters {
                 response.getBody(), Collections.unmodifiableMap(headers));
     }
 
+    /** The type of the exception whose stack trace this is, from its first line. */
+    public static @Nullable String exceptionType(@Nullable String stackTrace) {
+        if (stackTrace == null) {
+            return null;
+        }
+        Matcher matcher = EXCEPTION_TYPE.matcher(stackTrace.lines().findFirst().orElse(""));
+        return matcher.find() ? matcher.group(1) : null;
+    }
+
     /** The exception type and its top frames without line numbers, so that one bug is one group across deploys. */
-    static String fingerprint(@Nullable String exceptionType, @Nullable String stackTrace, String reason) {
+    public static String fingerprint(@Nullable String exceptionType, @Nullable String stackTrace, String reason) {
         StringBuilder key = new StringBuilder();
         if (exceptionType != null && stackTrace != null) {
             key.append(exceptionType);

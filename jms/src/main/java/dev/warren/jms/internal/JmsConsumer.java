@@ -1,0 +1,245 @@
+package dev.warren.jms.internal;
+
+import dev.warren.annotation.Delivery;
+import dev.warren.internal.handler.HandlerEndpoint;
+import dev.warren.internal.pipeline.HandlerPipeline;
+import dev.warren.internal.pipeline.InboundMessage;
+import dev.warren.internal.pipeline.Outcome;
+import dev.warren.internal.pipeline.PausableConsumer;
+import dev.warren.topology.QueueSpec;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.listener.DefaultMessageListenerContainer;
+import org.springframework.jms.listener.SessionAwareMessageListener;
+import org.springframework.jms.support.destination.DestinationResolver;
+
+/**
+ * One handler's consumer on a JMS provider: Spring's {@link DefaultMessageListenerContainer} with
+ * transacted sessions, so that a message is acknowledged only when the handler has returned, and
+ * a retry or dead-letter copy is sent in the same transaction as that acknowledgement: the copy
+ * and the acknowledgement happen together or not at all.
+ *
+ * <p>A {@code @Consumer} reads its queue. A {@code @Subscribe} reads a shared durable subscription
+ * to its topic, named after the topic and group, and also the group's inbox queue, where its
+ * retried and replayed copies come back, so that they reach that group alone.
+ */
+public final class JmsConsumer implements SessionAwareMessageListener<Message>, PausableConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(JmsConsumer.class);
+
+    /** How often a stopping consumer notices; also the longest a stop waits for a receive. */
+    private static final long RECEIVE_TIMEOUT_MILLIS = 500;
+
+    private final HandlerPipeline pipeline;
+    private final Retries retries;
+    private final DestinationResolver destinations;
+    private final List<DefaultMessageListenerContainer> containers = new ArrayList<>();
+    private final boolean ackFirst;
+    private volatile boolean running;
+
+    public JmsConsumer(ConnectionFactory connectionFactory, DestinationResolver destinations, HandlerPipeline pipeline,
+            Retries retries) {
+        this.pipeline = pipeline;
+        this.retries = retries;
+        this.destinations = destinations;
+        HandlerEndpoint endpoint = pipeline.endpoint();
+        this.ackFirst = endpoint.settings().delivery() == Delivery.AT_MOST_ONCE;
+        if (endpoint.topic() != null) {
+            DefaultMessageListenerContainer subscription = container(connectionFactory, endpoint.topic());
+            subscription.setPubSubDomain(true);
+            subscription.setSubscriptionDurable(true);
+            subscription.setSubscriptionShared(true);
+            subscription.setSubscriptionName(subscriptionName(endpoint.topic(), endpoint.group()));
+            containers.add(subscription);
+        }
+        containers.add(container(connectionFactory, inbox(endpoint)));
+        containers.forEach(DefaultMessageListenerContainer::afterPropertiesSet);
+    }
+
+    /**
+     * The queue a handler reads besides its subscription, if any: a {@code @Consumer}'s own queue;
+     * for a {@code @Subscribe}, {@code <topic>.<group>.inbox}, where its retried and replayed copies
+     * come back. Retry copies return to it and dead letters name it as their original queue.
+     */
+    public static String inbox(HandlerEndpoint endpoint) {
+        return endpoint.topic() == null ? endpoint.queue() : endpoint.queue() + ".inbox";
+    }
+
+    /** The shared durable subscription of a group: unique per topic, since JMS names subscriptions without their topic. */
+    public static String subscriptionName(String topic, String group) {
+        return topic + "." + group;
+    }
+
+    private DefaultMessageListenerContainer container(ConnectionFactory connectionFactory, String destination) {
+        DefaultMessageListenerContainer container = new DefaultMessageListenerContainer();
+        container.setConnectionFactory(connectionFactory);
+        container.setDestinationResolver(destinations);
+        container.setDestinationName(destination);
+        container.setSessionTransacted(true);
+        container.setConcurrentConsumers(pipeline.endpoint().settings().concurrency());
+        container.setMaxConcurrentConsumers(pipeline.endpoint().settings().concurrency());
+        container.setReceiveTimeout(RECEIVE_TIMEOUT_MILLIS);
+        container.setMessageListener(this);
+        container.setBeanName("warren-" + destination);
+        container.setAutoStartup(false);
+        // A rollback is how a paused or stopping consumer hands a message back; it is not an error.
+        container.setErrorHandler(e -> {
+            if (!(e instanceof HandBack)) {
+                log.warn("Consumer of queue {} failed; the provider delivers the message again", queue(), e);
+            }
+        });
+        return container;
+    }
+
+    @Override
+    public String queue() {
+        return pipeline.endpoint().queue();
+    }
+
+    public HandlerPipeline pipeline() {
+        return pipeline;
+    }
+
+    public void start() {
+        running = true;
+        containers.forEach(DefaultMessageListenerContainer::start);
+    }
+
+    public void stop() {
+        running = false;
+        containers.forEach(DefaultMessageListenerContainer::stop);
+    }
+
+    public void close() {
+        running = false;
+        containers.forEach(DefaultMessageListenerContainer::shutdown);
+    }
+
+    @Override
+    public void pause() {
+        running = false;
+        containers.forEach(DefaultMessageListenerContainer::stop);
+        log.info("Paused consumption from queue {}", queue());
+    }
+
+    @Override
+    public void resumeForTrial() {
+        containers.forEach(container -> {
+            container.setConcurrentConsumers(1);
+        });
+        running = true;
+        containers.forEach(DefaultMessageListenerContainer::start);
+    }
+
+    @Override
+    public void resume() {
+        int concurrency = pipeline.endpoint().settings().concurrency();
+        containers.forEach(container -> container.setConcurrentConsumers(concurrency));
+        running = true;
+        containers.forEach(DefaultMessageListenerContainer::start);
+        log.info("Resumed consumption from queue {}", queue());
+    }
+
+    public boolean isRunning() {
+        return running && containers.stream().allMatch(DefaultMessageListenerContainer::isRunning);
+    }
+
+    @Override
+    public void onMessage(Message message, Session session) throws JMSException {
+        pipeline.stats().delivered(message.getJMSTimestamp() > 0 ? new java.util.Date(message.getJMSTimestamp()) : null);
+        if (!pipeline.awaitAdmission(() -> running)) {
+            // Paused by the circuit breaker: the rollback puts the message back untouched.
+            throw new HandBack();
+        }
+        if (!pipeline.awaitPermit(() -> running)) {
+            pipeline.releaseAdmission();
+            throw new HandBack();
+        }
+        if (ackFirst) {
+            // At-most-once: the provider forgets the message before the handler runs.
+            session.commit();
+        }
+        byte[] body = JmsMessages.body(message);
+        InboundMessage inbound = JmsMessages.inbound(queue(), message, body == null ? new byte[0] : body);
+        if (body == null) {
+            inbound = new InboundMessage(inbound.queue(), inbound.body(), "jms/" + message.getClass().getSimpleName(),
+                    inbound.messageId(), inbound.redelivered(), inbound.headers());
+        }
+        Outcome outcome = pipeline.process(inbound);
+        if (ackFirst) {
+            return;
+        }
+        if (outcome instanceof Outcome.Retry retry) {
+            retries.schedule(session, message, inbox(pipeline.endpoint()), retry.delay(), retry.attemptsMade());
+            pipeline.stats().retried();
+            log.debug("Message {} on queue {} waits {} ({})", inbound.messageId(), queue(), retry.delay(), retry.reason());
+        } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
+            String dlq = QueueSpec.deadLetterQueueName(queue());
+            Message copy = JmsMessages.copy(session, message, JmsMessages.failure(inbox(pipeline.endpoint()), deadLetter.reason(),
+                    deadLetter.cause(), deadLetter.attempts(), deadLetter.failureClass().headerValue()), Set.of());
+            send(session, dlq, copy, Duration.ZERO);
+            pipeline.stats().deadLettered();
+            log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}", inbound.messageId(),
+                    queue(), dlq, deadLetter.attempts(), deadLetter.failureClass().headerValue(), deadLetter.reason());
+        }
+    }
+
+    private void send(Session session, String queue, Message message, Duration delay) throws JMSException {
+        try (MessageProducer producer = session.createProducer(destinations.resolveDestinationName(session, queue, false))) {
+            if (!delay.isZero()) {
+                producer.setDeliveryDelay(delay.toMillis());
+            }
+            producer.send(message);
+        }
+    }
+
+    /** How a retry copy waits: see {@link Retries}. */
+    public interface Retries {
+        /** Sends, in the consumer's transaction, a copy of {@code message} that comes back to {@code queue} after {@code delay}. */
+        void schedule(Session session, Message message, String queue, Duration delay, int attemptsMade) throws JMSException;
+
+        /** Retries by the provider's own delivery delay (JMS 2.0), to the queue itself. */
+        static Retries deliveryDelay(DestinationResolver destinations) {
+            return (session, message, queue, delay, attemptsMade) -> {
+                Message copy = JmsMessages.copy(session, message, Map.of(InboundMessage.ATTEMPTS_HEADER, attemptsMade), Set.of());
+                try (MessageProducer producer = session.createProducer(destinations.resolveDestinationName(session, queue, false))) {
+                    producer.setDeliveryDelay(delay.toMillis());
+                    producer.send(copy);
+                }
+            };
+        }
+
+        /** Retries through a delay queue per backoff step, {@code <queue>.retry.<delay>}, moved back by a {@link DelayQueueMover}. */
+        static Retries delayQueues(DestinationResolver destinations) {
+            return (session, message, queue, delay, attemptsMade) -> {
+                Message copy = JmsMessages.copy(session, message, Map.of(InboundMessage.ATTEMPTS_HEADER, attemptsMade,
+                        JmsMessages.headerName(JmsMessages.DUE_AT), System.currentTimeMillis() + delay.toMillis(),
+                        JmsMessages.headerName(JmsMessages.RETURN_TO), queue), Set.of());
+                String delayQueue = QueueSpec.delayQueueName(queue, delay);
+                try (MessageProducer producer = session.createProducer(
+                        destinations.resolveDestinationName(session, delayQueue, false))) {
+                    producer.send(copy);
+                }
+            };
+        }
+    }
+
+    /** Thrown to roll a delivery back on purpose: it returns to its queue untouched. */
+    static final class HandBack extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandBack() {
+            super("handed back to the queue", null, false, false);
+        }
+    }
+}
