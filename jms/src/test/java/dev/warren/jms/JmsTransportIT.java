@@ -267,4 +267,28 @@ class JmsTransportIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> engine.consumerStats().get(prefix + ".payments").duplicates() == 2);
         assertThat(payments.charged).hasValue(2);
     }
+
+    static final class Throttled {
+        final List<Long> times = new CopyOnWriteArrayList<>();
+
+        @Consumer(queue = "${prefix}.throttled", rateLimit = "20/s", concurrency = 2)
+        void process(Job job) {
+            times.add(System.nanoTime());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void aRateLimitHoldsTheHandlerToItsRateAcrossItsConsumers(JmsProvider provider) {
+        Throttled throttled = new Throttled();
+        JmsWarrenEngine engine = start(provider, engine(provider, throttled));
+        for (int i = 0; i < 50; i++) {
+            engine.warren().send(prefix + ".throttled", new Job(i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> throttled.times.size() == 50);
+        List<Long> sorted = throttled.times.stream().sorted().toList();
+        // 50 messages at 20/s: the first 20 may come at once, the other 30 take at least a second and a half.
+        assertThat(Duration.ofNanos(sorted.get(49) - sorted.get(0))).isGreaterThan(Duration.ofMillis(1_300));
+        assertThat(engine.consumerStats().get(prefix + ".throttled").rateLimited()).isPositive();
+    }
 }
