@@ -95,6 +95,7 @@ public final class WarrenEngine implements AutoCloseable {
     private final java.util.function.Function<String, Map<String, Object>> queueArguments;
     private final QueueMonitor queueMonitor;
     private final io.micrometer.observation.ObservationRegistry observations;
+    private final dev.warren.consumer.DeliveryListener deliveryListener;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
@@ -106,6 +107,7 @@ public final class WarrenEngine implements AutoCloseable {
         this.scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
         this.jsonMapper = builder.jsonMapper;
         this.publisherSettings = builder.publisherSettings;
+        this.deliveryListener = builder.deliveryListener;
         this.idempotencyStore = builder.idempotencyStore != null ? builder.idempotencyStore
                 : new InMemoryIdempotencyStore(DEFAULT_IN_MEMORY_KEYS, java.time.Clock.systemUTC());
         this.validator = builder.validator;
@@ -126,7 +128,7 @@ public final class WarrenEngine implements AutoCloseable {
         this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
         this.observations = builder.observations;
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),
-                observations);
+                observations, builder.deliveryListener);
         this.queueMonitor = new QueueMonitor(connectionFactory, () -> topology, builder.alertSettings, builder.managementApi,
                 jsonMapper, builder.alertListener, this::lag, java.time.Clock.systemUTC());
         this.redeclareOnConnect = new ConnectionListener() {
@@ -212,7 +214,7 @@ public final class WarrenEngine implements AutoCloseable {
                             .timeoutDuration(settings.rateLimit().period().plusMillis(1))
                             .build());
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStoreFor(endpoint),
-                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations);
+                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations, deliveryListener);
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
                     publisherSettings.confirmTimeout());
             consumers.add(consumer);
@@ -516,6 +518,7 @@ public final class WarrenEngine implements AutoCloseable {
         private io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.NOOP;
         private java.util.function.Consumer<Alert> alertListener = alert -> {
         };
+        private dev.warren.consumer.DeliveryListener deliveryListener = dev.warren.consumer.DeliveryListener.NONE;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -544,6 +547,18 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder handler(Object bean, Class<?> annotatedType) {
             handlers.put(Objects.requireNonNull(bean, "bean"), Objects.requireNonNull(annotatedType, "annotatedType"));
+            return this;
+        }
+
+        /**
+         * Hears what happens to each message: processed, failed, retried, dead-lettered, skipped
+         * as a duplicate, published. Test harnesses and tooling use it.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder deliveryListener(dev.warren.consumer.DeliveryListener listener) {
+            this.deliveryListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

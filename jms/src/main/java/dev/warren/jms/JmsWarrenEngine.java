@@ -5,6 +5,7 @@ import dev.warren.WarrenException;
 import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.consumer.ConsumerStats;
+import dev.warren.consumer.DeliveryListener;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.idempotency.InMemoryIdempotencyStore;
@@ -79,6 +80,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
     private final CircuitBreakerSettings breakerDefaults;
     private final RetryDelivery retryDelivery;
     private final ObservationRegistry observations;
+    private final DeliveryListener deliveryListener;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<JmsConsumer> consumers = new ArrayList<>();
     private final List<DelayQueueMover> movers = new ArrayList<>();
@@ -99,9 +101,10 @@ public final class JmsWarrenEngine implements AutoCloseable {
         this.breakerDefaults = builder.breakerDefaults;
         this.retryDelivery = builder.retryDelivery;
         this.observations = builder.observations;
+        this.deliveryListener = builder.deliveryListener;
         HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
         builder.handlers.forEach((bean, type) -> endpoints.addAll(scanner.scan(bean, type)));
-        this.publisher = new JmsPublisher(connectionFactory, destinations, jsonMapper);
+        this.publisher = new JmsPublisher(connectionFactory, destinations, jsonMapper, deliveryListener);
         this.deadLetters = new JmsDeadLetters(connectionFactory, destinations,
                 () -> endpoints.stream().map(HandlerEndpoint::queue).toList());
         this.breakers = new BreakerGate(this::isRunning, builder.breakerListener);
@@ -140,7 +143,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
             PayloadValidator payloadValidator = endpoint.method().validatesPayload()
                     ? BeanValidation.of(validator, endpoint.method().describe()) : PayloadValidator.NONE;
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, payloadValidator, storeFor(endpoint),
-                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations);
+                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations, deliveryListener);
             JmsConsumer consumer = new JmsConsumer(connectionFactory, destinations, pipeline, retries);
             consumers.add(consumer);
             if (breaker != null) {
@@ -268,6 +271,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
         };
         private RetryDelivery retryDelivery = RetryDelivery.DELAY_QUEUES;
         private ObservationRegistry observations = ObservationRegistry.NOOP;
+        private DeliveryListener deliveryListener = DeliveryListener.NONE;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -431,6 +435,18 @@ public final class JmsWarrenEngine implements AutoCloseable {
          */
         public Builder circuitBreakerListener(java.util.function.Consumer<CircuitBreakerTransition> listener) {
             this.breakerListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Hears what happens to each message: processed, failed, retried, dead-lettered, skipped
+         * as a duplicate, published.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder deliveryListener(DeliveryListener listener) {
+            this.deliveryListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

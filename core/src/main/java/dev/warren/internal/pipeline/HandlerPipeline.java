@@ -2,6 +2,7 @@ package dev.warren.internal.pipeline;
 
 import dev.warren.annotation.Delivery;
 import dev.warren.failure.FailureClass;
+import dev.warren.consumer.DeliveryListener;
 import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerMethod;
@@ -38,6 +39,7 @@ public final class HandlerPipeline {
     private final @Nullable RateLimiter rateLimiter;
     private final ObservationRegistry observations;
     private final StatsCounter stats = new StatsCounter();
+    private final DeliveryListener listener;
 
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random) {
@@ -47,6 +49,13 @@ public final class HandlerPipeline {
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random, @Nullable CircuitBreaker breaker,
             @Nullable RateLimiter rateLimiter, ObservationRegistry observations) {
+        this(endpoint, mapper, validator, idempotencyStore, random, breaker, rateLimiter, observations, DeliveryListener.NONE);
+    }
+
+    public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
+            IdempotencyStore idempotencyStore, RandomGenerator random, @Nullable CircuitBreaker breaker,
+            @Nullable RateLimiter rateLimiter, ObservationRegistry observations, DeliveryListener listener) {
+        this.listener = SafeDeliveryListener.of(listener);
         this.observations = observations;
         this.breaker = breaker;
         this.rateLimiter = rateLimiter;
@@ -61,6 +70,11 @@ public final class HandlerPipeline {
 
     public HandlerEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** Who hears what happens to each message; the transport reports retries and dead letters to it. */
+    public DeliveryListener listener() {
+        return listener;
     }
 
     public StatsCounter stats() {
@@ -195,6 +209,7 @@ public final class HandlerPipeline {
                 if (claim == IdempotencyStore.Claim.ALREADY_PROCESSED) {
                     releaseAdmission();
                     stats.duplicate();
+                    listener.duplicate(message.queue(), message.messageId());
                     log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
                     return Outcome.DUPLICATE;
                 }
@@ -247,6 +262,7 @@ public final class HandlerPipeline {
         if (key != null) {
             markProcessed(message, key);
         }
+        listener.processed(message.queue(), message.messageId(), payload, attempt);
         log.debug("Processed message {} from queue {} with {} (attempt {})", message.messageId(), message.queue(),
                 handler.describe(), attempt);
         return Outcome.ACKNOWLEDGE;
@@ -275,6 +291,7 @@ public final class HandlerPipeline {
         RetryPolicy retry = endpoint.settings().retry();
         FailureClass failureClass = retry.classify(failure);
         stats.failed(failureClass);
+        listener.failed(message.queue(), message.messageId(), failure, attempt, failureClass);
         boolean retriesLeft = attempt < retry.maxAttempts() && endpoint.settings().delivery() == Delivery.AT_LEAST_ONCE;
         if (failureClass == FailureClass.PERMANENT || !retriesLeft) {
             return new Outcome.DeadLetter(reason, failure, attempt, failureClass);

@@ -46,10 +46,12 @@ public final class JsonPublisher implements Warren {
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
     private final LongAdder unroutedEvents = new LongAdder();
     private final ObservationRegistry observations;
+    private final dev.warren.consumer.DeliveryListener listener;
 
     public JsonPublisher(PublisherChannels channels, TopologyDeclarer declarer, JsonMapper mapper,
-            java.time.Duration confirmTimeout, ObservationRegistry observations) {
+            java.time.Duration confirmTimeout, ObservationRegistry observations, dev.warren.consumer.DeliveryListener listener) {
         this.observations = observations;
+        this.listener = dev.warren.internal.pipeline.SafeDeliveryListener.of(listener);
         this.channels = channels;
         this.declarer = declarer;
         this.mapper = mapper;
@@ -86,6 +88,7 @@ public final class JsonPublisher implements Warren {
                         + "). Check the name, or start the application that declares @Consumer(queue = \"" + queue + "\")",
                         null);
             }
+            listener.published(queue, false, outgoing.messageId, payload);
             return new PublishReceipt(outgoing.messageId, true);
         });
     }
@@ -122,6 +125,7 @@ public final class JsonPublisher implements Warren {
                 declaredTopics.remove(topic);
             }
         }).thenApply(confirmation -> {
+            listener.published(topic, true, outgoing.messageId, event);
             if (confirmation.routed()) {
                 return new PublishReceipt(outgoing.messageId, true);
             }

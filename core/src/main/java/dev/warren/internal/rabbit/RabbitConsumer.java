@@ -207,6 +207,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         String delayQueue = QueueSpec.delayQueueName(queue(), retry.delay());
         republish(message, channel, DEFAULT_EXCHANGE, delayQueue, headers, () -> {
             pipeline.stats().retried();
+            pipeline.listener().retried(queue(), properties.getMessageId(), retry.attemptsMade(), retry.delay());
             log.debug("Message {} on queue {} waits {} in {} ({})", properties.getMessageId(), queue(), retry.delay(),
                     delayQueue, retry.reason());
         }, () -> log.error("Could not put message {} from queue {} into its delay queue {}; the broker dead-letters it to "
@@ -221,6 +222,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         headers.put(FAILURE_CLASS_HEADER, deadLetter.failureClass().headerValue());
         republish(message, channel, Topology.DEAD_LETTER_EXCHANGE, queue(), headers, () -> {
             pipeline.stats().deadLettered();
+            pipeline.listener().deadLettered(queue(), properties.getMessageId(), deadLetter.reason(), deadLetter.attempts());
             log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}",
                     properties.getMessageId(), queue(), QueueSpec.deadLetterQueueName(queue()), deadLetter.attempts(),
                     deadLetter.failureClass().headerValue(), deadLetter.reason());

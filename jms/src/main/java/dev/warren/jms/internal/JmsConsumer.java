@@ -182,6 +182,7 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
         if (outcome instanceof Outcome.Retry retry) {
             retries.schedule(session, message, inbox(pipeline.endpoint()), retry.delay(), retry.attemptsMade());
             pipeline.stats().retried();
+            pipeline.listener().retried(queue(), inbound.messageId(), retry.attemptsMade(), retry.delay());
             log.debug("Message {} on queue {} waits {} ({})", inbound.messageId(), queue(), retry.delay(), retry.reason());
         } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
             String dlq = QueueSpec.deadLetterQueueName(queue());
@@ -189,6 +190,7 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
                     deadLetter.cause(), deadLetter.attempts(), deadLetter.failureClass().headerValue()), Set.of());
             send(session, dlq, copy, Duration.ZERO);
             pipeline.stats().deadLettered();
+            pipeline.listener().deadLettered(queue(), inbound.messageId(), deadLetter.reason(), deadLetter.attempts());
             log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}", inbound.messageId(),
                     queue(), dlq, deadLetter.attempts(), deadLetter.failureClass().headerValue(), deadLetter.reason());
         }

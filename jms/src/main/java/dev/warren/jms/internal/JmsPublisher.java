@@ -28,8 +28,12 @@ public final class JmsPublisher implements Warren, AutoCloseable {
     private final JmsTemplate queues;
     private final JmsTemplate topics;
 
-    public JmsPublisher(ConnectionFactory connectionFactory, DestinationResolver destinations, JsonMapper jsonMapper) {
+    private final dev.warren.consumer.DeliveryListener listener;
+
+    public JmsPublisher(ConnectionFactory connectionFactory, DestinationResolver destinations, JsonMapper jsonMapper,
+            dev.warren.consumer.DeliveryListener listener) {
         this.jsonMapper = jsonMapper;
+        this.listener = dev.warren.internal.pipeline.SafeDeliveryListener.of(listener);
         this.sessions = new CachingConnectionFactory(connectionFactory);
         this.sessions.setSessionCacheSize(8);
         this.queues = template(destinations, false);
@@ -83,6 +87,7 @@ public final class JmsPublisher implements Warren, AutoCloseable {
             throw new PublishException(PublishException.Reason.CONNECTION_LOST, messageId,
                     "The JMS provider did not take message " + messageId + " for '" + destination + "': " + e.getMessage(), e);
         }
+        listener.published(destination, template == topics, messageId, payload);
         return new PublishReceipt(messageId, true);
     }
 
