@@ -25,8 +25,10 @@ public final class PublishOptions {
     private final Map<String, Object> headers;
     private final @Nullable String routingKey;
     private final boolean mandatory;
+    private final @Nullable String orderingKey;
 
     private PublishOptions(Builder builder) {
+        this.orderingKey = builder.orderingKey;
         this.messageId = builder.messageId;
         this.headers = Map.copyOf(builder.headers);
         this.routingKey = builder.routingKey;
@@ -90,6 +92,16 @@ public final class PublishOptions {
         return mandatory;
     }
 
+    /**
+     * The key whose messages the transactional outbox publishes in the order they were written,
+     * such as an order id; {@code null} when order does not matter.
+     *
+     * @return the ordering key or {@code null}
+     */
+    public @Nullable String orderingKey() {
+        return orderingKey;
+    }
+
     /** Builds {@link PublishOptions}. Not thread-safe. */
     public static final class Builder {
 
@@ -97,6 +109,7 @@ public final class PublishOptions {
         private final Map<String, Object> headers = new LinkedHashMap<>();
         private @Nullable String routingKey;
         private boolean mandatory;
+        private @Nullable String orderingKey;
 
         private Builder() {
         }
@@ -151,6 +164,17 @@ public final class PublishOptions {
          */
         public Builder mandatory(boolean mandatory) {
             this.mandatory = mandatory;
+            return this;
+        }
+
+        /**
+         * Sets the key whose messages the transactional outbox publishes in the order written.
+         *
+         * @param orderingKey the key, such as an aggregate id
+         * @return this builder
+         */
+        public Builder orderingKey(String orderingKey) {
+            this.orderingKey = Objects.requireNonNull(orderingKey, "orderingKey");
             return this;
         }
 
