@@ -203,6 +203,9 @@ public final class HandlerPipeline {
         try {
             payload = decoder.decode(message);
             validator.validate(payload);
+            if (idempotency != null && idempotency.transactional() != null) {
+                return processInTransaction(message, payload, attempt, idempotency.key(message), idempotency.transactional());
+            }
             if (idempotency != null) {
                 key = idempotency.key(message);
                 IdempotencyStore.Claim claim = idempotency.claim(key);
@@ -228,6 +231,12 @@ public final class HandlerPipeline {
             releaseAdmission();
             return failed(message, attempt, e, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
         }
+        return invoke(message, payload, attempt, key);
+    }
+
+    /** Runs the handler, feeds its result to the breaker, and turns a failure into a retry or a dead letter. */
+    private Outcome invoke(InboundMessage message, @Nullable Object payload, int attempt, @Nullable String key) {
+        HandlerMethod handler = endpoint.method();
         long started = System.nanoTime();
         try {
             handler.invoke(payload, DeliveryContext.of(message));
@@ -266,6 +275,43 @@ public final class HandlerPipeline {
         log.debug("Processed message {} from queue {} with {} (attempt {})", message.messageId(), message.queue(),
                 handler.describe(), attempt);
         return Outcome.ACKNOWLEDGE;
+    }
+
+    /**
+     * The inbox: the key is recorded in a transaction that the handler's database work joins, so
+     * that both commit together; a failed attempt rolls both back.
+     */
+    private Outcome processInTransaction(InboundMessage message, @Nullable Object payload, int attempt, String key,
+            dev.warren.idempotency.TransactionalIdempotencyStore store) {
+        try {
+            return store.inTransaction(() -> {
+                if (idempotency.claim(key) == IdempotencyStore.Claim.ALREADY_PROCESSED) {
+                    releaseAdmission();
+                    stats.duplicate();
+                    listener.duplicate(message.queue(), message.messageId());
+                    log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
+                    return Outcome.DUPLICATE;
+                }
+                Outcome outcome = invoke(message, payload, attempt, null);
+                if (!(outcome instanceof Outcome.Acknowledge)) {
+                    throw new RollBack(outcome);
+                }
+                return outcome;
+            });
+        } catch (RollBack rollBack) {
+            return rollBack.outcome;
+        }
+    }
+
+    /** Carries a failed attempt's outcome out of the transaction it rolls back. */
+    private static final class RollBack extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Outcome outcome;
+
+        RollBack(Outcome outcome) {
+            super(null, null, false, false);
+            this.outcome = outcome;
+        }
     }
 
     private void markProcessed(InboundMessage message, String key) {

@@ -61,4 +61,9 @@ final class IdempotencyGuard {
     void release(String key) {
         store.release(key);
     }
+
+    /** The store, when it records keys in a transaction the handler's work joins; otherwise {@code null}. */
+    dev.warren.idempotency.@org.jspecify.annotations.Nullable TransactionalIdempotencyStore transactional() {
+        return store instanceof dev.warren.idempotency.TransactionalIdempotencyStore transactional ? transactional : null;
+    }
 }
