@@ -124,4 +124,31 @@ public interface Warren {
      * @return a future completed as for {@link #sendAsync(String, Object)}
      */
     CompletableFuture<PublishReceipt> publishAsync(String topic, Object event, PublishOptions options);
+
+    /**
+     * Sends a message to a queue for delivery later, and waits for the broker's confirm that it
+     * holds it. The message waits in durable delay queues on the broker; see {@link dev.warren.publish.Delay}.
+     *
+     * @param queue the queue
+     * @param payload the message, encoded as JSON
+     * @param delay when to deliver it
+     * @return the receipt of the confirmed message
+     * @throws PublishException as {@link #send(String, Object)}
+     */
+    default PublishReceipt send(String queue, Object payload, dev.warren.publish.Delay delay) {
+        return send(queue, payload, PublishOptions.builder().delay(delay).build());
+    }
+
+    /**
+     * Publishes an event to a topic for delivery later.
+     *
+     * @param topic the topic
+     * @param event the event, encoded as JSON
+     * @param delay when to deliver it
+     * @return the receipt of the confirmed message
+     * @throws PublishException as {@link #publish(String, Object)}
+     */
+    default PublishReceipt publish(String topic, Object event, dev.warren.publish.Delay delay) {
+        return publish(topic, event, PublishOptions.builder().delay(delay).build());
+    }
 }

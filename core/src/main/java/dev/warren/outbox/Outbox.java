@@ -136,7 +136,8 @@ public final class Outbox implements AutoCloseable {
         String headers = options.headers().isEmpty() ? null : mapper.writeValueAsString(options.headers());
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
-                + " (message_id, kind, destination, routing_key, ordering_key, headers, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " (message_id, kind, destination, routing_key, ordering_key, headers, body, deliver_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, messageId);
             insert.setString(2, topic ? "publish" : "send");
             insert.setString(3, destination);
@@ -144,6 +145,8 @@ public final class Outbox implements AutoCloseable {
             insert.setString(5, options.orderingKey());
             insert.setString(6, headers);
             insert.setString(7, body);
+            insert.setTimestamp(8, options.delay() == null ? null
+                    : Timestamp.from(options.delay().dueAt(java.time.Clock.systemUTC())));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new WarrenException("Could not write message " + messageId + " for '" + destination + "' to the outbox "
@@ -257,12 +260,14 @@ public final class Outbox implements AutoCloseable {
     }
 
     private record Row(long id, String messageId, boolean topic, String destination, @Nullable String routingKey,
-            @Nullable String orderingKey, @Nullable String headers, String body, Instant createdAt) {
+            @Nullable String orderingKey, @Nullable String headers, String body, Instant createdAt,
+            @Nullable Instant deliverAt) {
     }
 
     private List<Row> claim(Connection connection) throws SQLException {
         // A key's rows are taken only by the relay that holds the key's lock, so they go out in order.
-        String sql = "SELECT id, message_id, kind, destination, routing_key, ordering_key, headers, body, created_at FROM " + table
+        String sql = "SELECT id, message_id, kind, destination, routing_key, ordering_key, headers, body, created_at, deliver_at"
+                + " FROM " + table
                 + " WHERE sent_at IS NULL AND (ordering_key IS NULL OR pg_try_advisory_xact_lock(hashtext(ordering_key)))"
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
         List<Row> rows = new ArrayList<>();
@@ -272,7 +277,8 @@ public final class Outbox implements AutoCloseable {
                 while (result.next()) {
                     rows.add(new Row(result.getLong(1), result.getString(2), "publish".equals(result.getString(3)),
                             result.getString(4), result.getString(5), result.getString(6), result.getString(7),
-                            result.getString(8), result.getTimestamp(9).toInstant()));
+                            result.getString(8), result.getTimestamp(9).toInstant(),
+                            result.getTimestamp(10) == null ? null : result.getTimestamp(10).toInstant()));
                 }
             }
         }
@@ -317,6 +323,9 @@ public final class Outbox implements AutoCloseable {
             PublishOptions.Builder options = PublishOptions.builder().messageId(row.messageId());
             if (row.routingKey() != null) {
                 options.routingKey(row.routingKey());
+            }
+            if (row.deliverAt() != null) {
+                options.delay(dev.warren.publish.Delay.until(row.deliverAt()));
             }
             if (row.headers() != null) {
                 for (Map.Entry<String, JsonNode> header : mapper.readTree(row.headers()).properties()) {

@@ -26,9 +26,11 @@ public final class PublishOptions {
     private final @Nullable String routingKey;
     private final boolean mandatory;
     private final @Nullable String orderingKey;
+    private final @Nullable Delay delay;
 
     private PublishOptions(Builder builder) {
         this.orderingKey = builder.orderingKey;
+        this.delay = builder.delay;
         this.messageId = builder.messageId;
         this.headers = Map.copyOf(builder.headers);
         this.routingKey = builder.routingKey;
@@ -102,6 +104,15 @@ public final class PublishOptions {
         return orderingKey;
     }
 
+    /**
+     * When to deliver the message; {@code null} for at once.
+     *
+     * @return the delay or {@code null}
+     */
+    public @Nullable Delay delay() {
+        return delay;
+    }
+
     /** Builds {@link PublishOptions}. Not thread-safe. */
     public static final class Builder {
 
@@ -110,6 +121,7 @@ public final class PublishOptions {
         private @Nullable String routingKey;
         private boolean mandatory;
         private @Nullable String orderingKey;
+        private @Nullable Delay delay;
 
         private Builder() {
         }
@@ -175,6 +187,17 @@ public final class PublishOptions {
          */
         public Builder orderingKey(String orderingKey) {
             this.orderingKey = Objects.requireNonNull(orderingKey, "orderingKey");
+            return this;
+        }
+
+        /**
+         * Delivers the message later: after a delay, or at an instant.
+         *
+         * @param delay when
+         * @return this builder
+         */
+        public Builder delay(Delay delay) {
+            this.delay = Objects.requireNonNull(delay, "delay");
             return this;
         }
 

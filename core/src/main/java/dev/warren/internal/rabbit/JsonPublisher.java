@@ -47,11 +47,13 @@ public final class JsonPublisher implements Warren {
     private final LongAdder unroutedEvents = new LongAdder();
     private final ObservationRegistry observations;
     private final dev.warren.consumer.DeliveryListener listener;
+    private final DelayedDelivery delayedDelivery;
 
     public JsonPublisher(PublisherChannels channels, TopologyDeclarer declarer, JsonMapper mapper,
             java.time.Duration confirmTimeout, ObservationRegistry observations, dev.warren.consumer.DeliveryListener listener) {
         this.observations = observations;
         this.listener = dev.warren.internal.pipeline.SafeDeliveryListener.of(listener);
+        this.delayedDelivery = new DelayedDelivery(declarer);
         this.channels = channels;
         this.declarer = declarer;
         this.mapper = mapper;
@@ -80,8 +82,14 @@ public final class JsonPublisher implements Warren {
         if (outgoing.failure != null) {
             return CompletableFuture.failedFuture(outgoing.failure);
         }
-        return stopWhenDone(outgoing.observation, channels.publish(DEFAULT_EXCHANGE, queue, outgoing.properties, outgoing.body))
-                .thenApply(confirmation -> {
+        Route route;
+        try {
+            route = route(DEFAULT_EXCHANGE, queue, queue, false, options, outgoing);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return stopWhenDone(outgoing.observation, channels.publish(route.exchange(), route.routingKey(), outgoing.properties,
+                outgoing.body)).thenApply(confirmation -> {
             if (!confirmation.routed()) {
                 throw new PublishException(Reason.UNROUTABLE, outgoing.messageId, "No queue named '" + queue
                         + "' exists, so RabbitMQ dropped the message (" + confirmation.returnedReason()
@@ -118,7 +126,14 @@ public final class JsonPublisher implements Warren {
             declaredTopics.add(topic);
         }
         String routingKey = options.routingKey() != null ? options.routingKey() : topic;
-        return stopWhenDone(outgoing.observation, channels.publish(topic, routingKey, outgoing.properties, outgoing.body))
+        Route route;
+        try {
+            route = route(topic, routingKey, topic, true, options, outgoing);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return stopWhenDone(outgoing.observation, channels.publish(route.exchange(), route.routingKey(), outgoing.properties,
+                outgoing.body))
                 .whenComplete((confirmation, failure) -> {
             if (failure != null && String.valueOf(failure.getCause()).contains("NOT_FOUND")) {
                 // Someone deleted the exchange while we ran: declare it again on the next publish.
@@ -210,5 +225,34 @@ public final class JsonPublisher implements Warren {
 
     private record Outgoing(String messageId, AMQP.BasicProperties properties, byte[] body,
             @org.jspecify.annotations.Nullable PublishException failure, Observation observation) {
+    }
+
+    private record Route(String exchange, String routingKey) {
+    }
+
+    /**
+     * Where a message goes: straight to its exchange, or, with a delay, into the delay levels with
+     * its delay and destination in the routing key.
+     *
+     * @throws RuntimeException when the delay levels or the route to the destination cannot be declared
+     */
+    private Route route(String exchange, String routingKey, String destination, boolean topic,
+            PublishOptions options, Outgoing outgoing) {
+        java.time.Duration delay = options.delay() == null ? java.time.Duration.ZERO
+                : options.delay().remaining(java.time.Clock.systemUTC());
+        if (delay.toMillis() < dev.warren.publish.Delay.RESOLUTION_MILLIS / 2) {
+            return new Route(exchange, routingKey);
+        }
+        try {
+            delayedDelivery.prepare(destination, topic);
+        } catch (RuntimeException e) {
+            delayedDelivery.forget();
+            outgoing.observation.error(e);
+            outgoing.observation.stop();
+            throw e instanceof WarrenException ? (WarrenException) e
+                    : new PublishException(Reason.CONNECTION_LOST, outgoing.messageId,
+                            "Could not declare the delay queues: " + e.getMessage(), e);
+        }
+        return new Route(DelayedDelivery.ENTRY, DelayedDelivery.routingKey(delay, destination));
     }
 }

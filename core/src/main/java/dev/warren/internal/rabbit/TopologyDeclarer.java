@@ -80,8 +80,13 @@ public final class TopologyDeclarer {
                     channel.exchangeDeclareNoWait(exchange.name(), exchange.type(), true, false, false, null));
             runBatches(connection, topology.queues(), (channel, queue) ->
                     channel.queueDeclareNoWait(queue.name(), true, false, false, queue.arguments()));
-            runBatches(connection, topology.bindings(), (channel, binding) ->
-                    channel.queueBindNoWait(binding.queue(), binding.exchange(), binding.routingKey(), null));
+            runBatches(connection, topology.bindings(), (channel, binding) -> {
+                if (binding.toExchange()) {
+                    channel.exchangeBindNoWait(binding.queue(), binding.exchange(), binding.routingKey(), null);
+                } else {
+                    channel.queueBindNoWait(binding.queue(), binding.exchange(), binding.routingKey(), null);
+                }
+            });
             return true;
         } catch (IOException | RuntimeException e) {
             log.debug("A pipelined declaration failed ({}); declaring one by one to find which", e.toString());
@@ -162,8 +167,14 @@ public final class TopologyDeclarer {
                     channel -> channel.queueDeclare(queue.name(), true, false, false, queue.arguments()));
         }
         for (BindingSpec binding : topology.bindings()) {
-            run(connection, "binding of queue", binding.queue(),
-                    channel -> channel.queueBind(binding.queue(), binding.exchange(), binding.routingKey()));
+            run(connection, binding.toExchange() ? "binding of exchange" : "binding of queue", binding.queue(),
+                    channel -> {
+                        if (binding.toExchange()) {
+                            channel.exchangeBind(binding.queue(), binding.exchange(), binding.routingKey());
+                        } else {
+                            channel.queueBind(binding.queue(), binding.exchange(), binding.routingKey());
+                        }
+                    });
         }
     }
 

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS warren_outbox (
     ordering_key VARCHAR(255),            -- messages with one key are published in the order written
     headers      TEXT,                    -- JSON object
     body         TEXT         NOT NULL,   -- the JSON payload
+    deliver_at   TIMESTAMPTZ,             -- for a delayed message: when it is due
     created_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),
     sent_at      TIMESTAMPTZ
 );
