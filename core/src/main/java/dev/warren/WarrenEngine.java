@@ -69,7 +69,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @since 0.1
  */
-public final class WarrenEngine implements AutoCloseable {
+public final class WarrenEngine implements WarrenOperations, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WarrenEngine.class);
 
@@ -96,6 +96,7 @@ public final class WarrenEngine implements AutoCloseable {
     private final QueueMonitor queueMonitor;
     private final io.micrometer.observation.ObservationRegistry observations;
     private final dev.warren.consumer.DeliveryListener deliveryListener;
+    private final dev.warren.internal.TimeScale timeScale;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
@@ -104,7 +105,9 @@ public final class WarrenEngine implements AutoCloseable {
 
     private WarrenEngine(Builder builder) {
         this.connectionFactory = builder.connectionFactory;
-        this.scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
+        this.timeScale = builder.timeScale;
+        this.scanner = new HandlerScanner(builder.consumerDefaults, timeScale.scale(builder.consumerCustomizer),
+                builder.nameResolver);
         this.jsonMapper = builder.jsonMapper;
         this.publisherSettings = builder.publisherSettings;
         this.deliveryListener = builder.deliveryListener;
@@ -284,6 +287,7 @@ public final class WarrenEngine implements AutoCloseable {
      *
      * @return {@code true} between {@link #start()} and {@link #stop()}
      */
+    @Override
     public boolean isRunning() {
         return running;
     }
@@ -403,7 +407,7 @@ public final class WarrenEngine implements AutoCloseable {
         if (configured == null) {
             configured = breakerResolver.apply(name);
         }
-        return configured != null ? configured : breakerDefaults;
+        return timeScale.scale(configured != null ? configured : breakerDefaults);
     }
 
     /**
@@ -422,6 +426,7 @@ public final class WarrenEngine implements AutoCloseable {
      *
      * @return the dead-letter operations
      */
+    @Override
     public DeadLetters deadLetters() {
         return new RabbitDeadLetters(connectionFactory, publisherChannels, () -> topology, publisherSettings.confirmTimeout());
     }
@@ -467,6 +472,7 @@ public final class WarrenEngine implements AutoCloseable {
      *
      * @return breaker name to state; empty before start or without breakers
      */
+    @Override
     public Map<String, String> circuitBreakerStates() {
         return breakers.states();
     }
@@ -476,6 +482,7 @@ public final class WarrenEngine implements AutoCloseable {
      *
      * @return consumer name to a snapshot of its counters; empty before start
      */
+    @Override
     public synchronized Map<String, ConsumerStats> consumerStats() {
         Map<String, ConsumerStats> stats = new java.util.LinkedHashMap<>();
         for (RabbitConsumer consumer : consumers) {
@@ -519,6 +526,7 @@ public final class WarrenEngine implements AutoCloseable {
         private java.util.function.Consumer<Alert> alertListener = alert -> {
         };
         private dev.warren.consumer.DeliveryListener deliveryListener = dev.warren.consumer.DeliveryListener.NONE;
+        private dev.warren.internal.TimeScale timeScale = dev.warren.internal.TimeScale.NONE;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -559,6 +567,26 @@ public final class WarrenEngine implements AutoCloseable {
          */
         public Builder deliveryListener(dev.warren.consumer.DeliveryListener listener) {
             this.deliveryListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Scales every wait Warren schedules by a factor, for tests: each handler's retry backoffs
+         * (from its annotation, the defaults and the customizer alike; the delay queues are named
+         * after the scaled delays) and each circuit breaker's wait in the open state. A scaled wait
+         * is never below 1 ms. Rate limits are not waits and keep their period.
+         *
+         * <pre>{@code
+         * // @Retry(backoff = "1m") waits 60 ms; a breaker's 30 s wait in the open state, 30 ms
+         * WarrenEngine.builder(connectionFactory).handlers(new Billing()).timeScale(0.001).build();
+         * }</pre>
+         *
+         * @param factor above 0 and at most 1; 1, the default, keeps real time
+         * @return this builder
+         * @throws WarrenException when the factor is not above 0 and at most 1
+         */
+        public Builder timeScale(double factor) {
+            this.timeScale = dev.warren.internal.TimeScale.of(factor);
             return this;
         }
 

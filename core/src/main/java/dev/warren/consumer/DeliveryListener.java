@@ -18,6 +18,21 @@ public interface DeliveryListener {
     };
 
     /**
+     * One listener that tells each of several, in order; one that throws does not keep the event
+     * from the others.
+     *
+     * <pre>{@code
+     * builder.deliveryListener(DeliveryListener.composite(List.of(harness, auditTrail)));
+     * }</pre>
+     *
+     * @param listeners the listeners
+     * @return {@link #NONE} for none, the listener for one, else a composite
+     */
+    static DeliveryListener composite(java.util.List<? extends DeliveryListener> listeners) {
+        return dev.warren.internal.pipeline.CompositeDeliveryListener.of(listeners);
+    }
+
+    /**
      * A handler processed a message.
      *
      * @param queue the queue it came from

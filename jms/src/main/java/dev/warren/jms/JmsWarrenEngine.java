@@ -9,6 +9,7 @@ import dev.warren.consumer.DeliveryListener;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.idempotency.InMemoryIdempotencyStore;
+import dev.warren.internal.TimeScale;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
 import dev.warren.internal.pipeline.BeanValidation;
@@ -66,7 +67,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @since 0.1
  */
-public final class JmsWarrenEngine implements AutoCloseable {
+public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JmsWarrenEngine.class);
 
@@ -81,6 +82,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
     private final RetryDelivery retryDelivery;
     private final ObservationRegistry observations;
     private final DeliveryListener deliveryListener;
+    private final TimeScale timeScale;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<JmsConsumer> consumers = new ArrayList<>();
     private final List<DelayQueueMover> movers = new ArrayList<>();
@@ -102,7 +104,9 @@ public final class JmsWarrenEngine implements AutoCloseable {
         this.retryDelivery = builder.retryDelivery;
         this.observations = builder.observations;
         this.deliveryListener = builder.deliveryListener;
-        HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, builder.consumerCustomizer, builder.nameResolver);
+        this.timeScale = builder.timeScale;
+        HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, timeScale.scale(builder.consumerCustomizer),
+                builder.nameResolver);
         builder.handlers.forEach((bean, type) -> endpoints.addAll(scanner.scan(bean, type)));
         this.publisher = new JmsPublisher(connectionFactory, destinations, jsonMapper, deliveryListener);
         this.deadLetters = new JmsDeadLetters(connectionFactory, destinations,
@@ -135,7 +139,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
             ConsumerSettings settings = endpoint.settings();
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
                     : breakers.breaker(settings.circuitBreaker(),
-                            breakerSettings.getOrDefault(settings.circuitBreaker(), breakerDefaults));
+                            timeScale.scale(breakerSettings.getOrDefault(settings.circuitBreaker(), breakerDefaults)));
             RateLimiter rateLimiter = settings.rateLimit() == null ? null : RateLimiter.of(endpoint.queue(),
                     RateLimiterConfig.custom().limitForPeriod(settings.rateLimit().permits())
                             .limitRefreshPeriod(settings.rateLimit().period())
@@ -186,6 +190,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
      *
      * @return {@code true} between {@link #start()} and {@link #stop()}
      */
+    @Override
     public boolean isRunning() {
         return running;
     }
@@ -204,6 +209,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
      *
      * @return the operations
      */
+    @Override
     public DeadLetters deadLetters() {
         return deadLetters;
     }
@@ -213,6 +219,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
      *
      * @return consumer name to its statistics
      */
+    @Override
     public Map<String, ConsumerStats> consumerStats() {
         Map<String, ConsumerStats> stats = new LinkedHashMap<>();
         for (JmsConsumer consumer : consumers) {
@@ -226,6 +233,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
      *
      * @return breaker name to CLOSED, OPEN or HALF_OPEN
      */
+    @Override
     public Map<String, String> circuitBreakerStates() {
         return breakers.states();
     }
@@ -272,6 +280,7 @@ public final class JmsWarrenEngine implements AutoCloseable {
         private RetryDelivery retryDelivery = RetryDelivery.DELAY_QUEUES;
         private ObservationRegistry observations = ObservationRegistry.NOOP;
         private DeliveryListener deliveryListener = DeliveryListener.NONE;
+        private TimeScale timeScale = TimeScale.NONE;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -447,6 +456,20 @@ public final class JmsWarrenEngine implements AutoCloseable {
          */
         public Builder deliveryListener(DeliveryListener listener) {
             this.deliveryListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Scales every wait Warren schedules by a factor, for tests: each handler's retry backoffs
+         * (the delay queues or delivery delays follow) and each circuit breaker's wait in the open
+         * state; a scaled wait is never below 1 ms. See {@code WarrenEngine.Builder#timeScale}.
+         *
+         * @param factor above 0 and at most 1; 1, the default, keeps real time
+         * @return this builder
+         * @throws dev.warren.WarrenException when the factor is not above 0 and at most 1
+         */
+        public Builder timeScale(double factor) {
+            this.timeScale = TimeScale.of(factor);
             return this;
         }
 

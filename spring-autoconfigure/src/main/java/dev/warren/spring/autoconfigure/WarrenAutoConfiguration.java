@@ -2,17 +2,13 @@ package dev.warren.spring.autoconfigure;
 
 import dev.warren.Warren;
 import dev.warren.WarrenEngine;
-import dev.warren.WarrenException;
+import dev.warren.deadletter.DeadLetters;
 import dev.warren.idempotency.IdempotencyStore;
-import dev.warren.idempotency.InMemoryIdempotencyStore;
-import dev.warren.idempotency.JdbcIdempotencyStore;
-import dev.warren.idempotency.RedisIdempotencyStore;
 import dev.warren.spring.autoconfigure.internal.HandlerBeans;
+import dev.warren.spring.autoconfigure.internal.IdempotencyStoreConfiguration;
 import dev.warren.spring.autoconfigure.internal.PropertiesConverter;
 import dev.warren.topology.ManagementApi;
 import java.net.URI;
-import java.time.Clock;
-import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -23,11 +19,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,6 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the store {@code warren.idempotency.store} names (memory, redis or jdbc). Payloads marked
  * {@code @Valid} are checked with the application's Bean Validation validator.
  *
+ * <p>Active unless {@code warren.transport} is {@code jms}; {@link WarrenJmsAutoConfiguration}
+ * then runs the same handlers on a JMS provider.
+ *
  * @since 0.1
  */
 @AutoConfiguration(after = RabbitAutoConfiguration.class, afterName = {
@@ -50,11 +51,10 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnClass({WarrenEngine.class, ConnectionFactory.class})
 @ConditionalOnBean(ConnectionFactory.class)
 @ConditionalOnProperty(prefix = "warren", name = "enabled", matchIfMissing = true)
+@Conditional(WarrenAutoConfiguration.NotJmsTransport.class)
 @EnableConfigurationProperties(WarrenProperties.class)
-@org.springframework.context.annotation.Import(dev.warren.spring.autoconfigure.internal.ConsoleConfiguration.class)
+@Import({dev.warren.spring.autoconfigure.internal.ConsoleConfiguration.class, IdempotencyStoreConfiguration.class})
 public class WarrenAutoConfiguration {
-
-    private static final String STORE_PROPERTY = "warren.idempotency.store";
 
     /**
      * The converter of the warren.* properties into Warren's settings.
@@ -81,6 +81,7 @@ public class WarrenAutoConfiguration {
      * @param rabbitProperties the spring.rabbitmq.* properties, for the management API's defaults
      * @param events where queue alerts are published, as {@code dev.warren.monitor.Alert} events
      * @param observations the application's observation registry, for timers and tracing
+     * @param deliveryListeners the application's delivery listeners, such as warren-test's harness; all of them hear each message
      * @return the engine, started by the application context's lifecycle
      */
     @Bean(destroyMethod = "close")
@@ -89,8 +90,11 @@ public class WarrenAutoConfiguration {
             ObjectProvider<JsonMapper> jsonMapper, IdempotencyStore idempotencyStore,
             ConfigurableListableBeanFactory beanFactory, Environment environment, WarrenProperties properties,
             ObjectProvider<RabbitProperties> rabbitProperties, org.springframework.context.ApplicationEventPublisher events,
-            ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
+            ObjectProvider<io.micrometer.observation.ObservationRegistry> observations,
+            ObjectProvider<dev.warren.consumer.DeliveryListener> deliveryListeners) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
+                .timeScale(properties.getTimeScale())
+                .deliveryListener(dev.warren.consumer.DeliveryListener.composite(deliveryListeners.orderedStream().toList()))
                 .consumerDefaults(converter.consumerDefaults())
                 .consumerCustomizer(converter.consumerCustomizer())
                 .publisherSettings(converter.publisherSettings())
@@ -127,6 +131,19 @@ public class WarrenAutoConfiguration {
     @ConditionalOnMissingBean
     public Warren warren(WarrenEngine engine) {
         return engine.warren();
+    }
+
+    /**
+     * The dead-letter operations on the engine's queues, to inject where the application looks at,
+     * replays or discards failed messages whatever the transport.
+     *
+     * @param engine the engine
+     * @return the engine's dead-letter operations
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public DeadLetters warrenDeadLetters(WarrenEngine engine) {
+        return engine.deadLetters();
     }
 
     /**
@@ -215,6 +232,22 @@ public class WarrenAutoConfiguration {
         }
     }
 
+    /**
+     * Matches unless {@code warren.transport} is jms, so that a value that is neither rabbitmq nor
+     * jms reaches the binding of {@link WarrenProperties} and fails start-up with the allowed values
+     * instead of leaving the application without Warren.
+     */
+    static final class NotJmsTransport extends NoneNestedConditions {
+
+        NotJmsTransport() {
+            super(ConfigurationPhase.PARSE_CONFIGURATION);
+        }
+
+        @ConditionalOnProperty(prefix = "warren", name = "transport", havingValue = "jms")
+        static final class JmsTransport {
+        }
+    }
+
     /** Keeps Jakarta Validation types out of the configuration's signatures, so it stays optional. */
     static final class BeanValidators {
 
@@ -223,73 +256,6 @@ public class WarrenAutoConfiguration {
 
         static void useApplicationValidator(WarrenEngine.Builder builder, ConfigurableListableBeanFactory beanFactory) {
             beanFactory.getBeanProvider(jakarta.validation.Validator.class).ifUnique(builder::validator);
-        }
-    }
-
-    /** The in-memory store: the default, deduplicating within one instance. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "memory", matchIfMissing = true)
-    static class MemoryStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(IdempotencyStore.class)
-        IdempotencyStore warrenIdempotencyStore(WarrenProperties properties) {
-            return new InMemoryIdempotencyStore(properties.getIdempotency().getMemoryMaxEntries(), Clock.systemUTC());
-        }
-    }
-
-    /** The Redis store, on the application's Spring Data Redis connection. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "redis")
-    @ConditionalOnClass(name = "org.springframework.data.redis.core.StringRedisTemplate")
-    static class RedisStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(IdempotencyStore.class)
-        IdempotencyStore warrenIdempotencyStore(WarrenProperties properties, ObjectProvider<StringRedisTemplate> redis) {
-            StringRedisTemplate template = redis.getIfAvailable();
-            if (template == null) {
-                throw new WarrenException(STORE_PROPERTY + ": redis needs a Redis connection; add "
-                        + "spring-boot-starter-data-redis and set spring.data.redis.*, or use memory or jdbc");
-            }
-            return new RedisIdempotencyStore(template, properties.getIdempotency().getRedisKeyPrefix());
-        }
-    }
-
-    /** Fails clearly when the Redis store is asked for without Spring Data Redis. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "redis")
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
-            "org.springframework.data.redis.core.StringRedisTemplate")
-    static class MissingRedisConfiguration {
-
-        @Bean
-        IdempotencyStore warrenIdempotencyStore() {
-            throw new WarrenException(STORE_PROPERTY + ": redis needs Spring Data Redis on the class path; add "
-                    + "spring-boot-starter-data-redis, or use memory or jdbc");
-        }
-    }
-
-    /** The JDBC store, on the application's DataSource. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "jdbc")
-    @ConditionalOnClass(name = "javax.sql.DataSource")
-    static class JdbcStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(IdempotencyStore.class)
-        IdempotencyStore warrenIdempotencyStore(WarrenProperties properties, ObjectProvider<DataSource> dataSource) {
-            DataSource source = dataSource.getIfAvailable();
-            if (source == null) {
-                throw new WarrenException(STORE_PROPERTY + ": jdbc needs a DataSource; add spring-boot-starter-jdbc and "
-                        + "set spring.datasource.*, or use memory or redis");
-            }
-            JdbcIdempotencyStore store = new JdbcIdempotencyStore(source, properties.getIdempotency().getJdbcTable(),
-                    Clock.systemUTC());
-            if (properties.getIdempotency().isJdbcCreateTable()) {
-                store.createTableIfMissing();
-            }
-            return store;
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.warren.spring.autoconfigure;
 
-import dev.warren.WarrenEngine;
+import dev.warren.WarrenOperations;
 import dev.warren.deadletter.DeadLetter;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.deadletter.OperationResult;
@@ -39,14 +39,14 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "warren")
 public class WarrenEndpoint {
 
-    private final WarrenEngine engine;
+    private final WarrenOperations engine;
 
     /**
      * Creates the endpoint.
      *
-     * @param engine the engine whose dead letters it operates on
+     * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
      */
-    public WarrenEndpoint(WarrenEngine engine) {
+    public WarrenEndpoint(WarrenOperations engine) {
         this.engine = engine;
     }
 

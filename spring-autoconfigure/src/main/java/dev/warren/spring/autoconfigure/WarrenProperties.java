@@ -38,6 +38,66 @@ public class WarrenProperties {
     /** Whether Warren is configured at all: declares its topology, runs consumers and offers its publisher. */
     private boolean enabled = true;
 
+    /**
+     * The broker every handler and the publisher of this application use: rabbitmq (Spring Boot's
+     * spring.rabbitmq.* connection) or jms (the application's jakarta.jms.ConnectionFactory; needs
+     * dev.warren:warren-jms and a JMS provider such as spring-boot-starter-artemis).
+     */
+    private Transport transport = Transport.RABBITMQ;
+
+    /** Settings that apply only when warren.transport is jms. */
+    private final Jms jms = new Jms();
+
+    public Transport getTransport() {
+        return transport;
+    }
+
+    public void setTransport(Transport transport) {
+        this.transport = transport;
+    }
+
+    public Jms getJms() {
+        return jms;
+    }
+
+    /** The broker Warren runs on. */
+    public enum Transport {
+        /** RabbitMQ through Spring Boot's RabbitMQ connection factory. */
+        RABBITMQ,
+        /** Any Jakarta Messaging (JMS) provider through the application's jakarta.jms.ConnectionFactory. */
+        JMS
+    }
+
+    /** Warren on a JMS provider. */
+    public static class Jms {
+
+        /**
+         * How a retried message waits out its backoff: delay-queues (a queue per backoff step, works
+         * on every provider) or delivery-delay (the provider holds it; ActiveMQ Artemis does, the
+         * RabbitMQ JMS client needs a broker plugin).
+         */
+        private RetryDelivery retryDelivery = RetryDelivery.DELAY_QUEUES;
+
+        public RetryDelivery getRetryDelivery() {
+            return retryDelivery;
+        }
+
+        public void setRetryDelivery(RetryDelivery retryDelivery) {
+            this.retryDelivery = retryDelivery;
+        }
+
+        /**
+         * How retry copies wait on JMS; mirrors {@code dev.warren.jms.RetryDelivery}, which is
+         * not referenced here so that warren-jms stays optional.
+         */
+        public enum RetryDelivery {
+            /** The provider holds the copy with a JMS 2.0 delivery delay. */
+            DELIVERY_DELAY,
+            /** The copy waits in a delay queue per backoff step and is moved back when due. */
+            DELAY_QUEUES
+        }
+    }
+
     /** Settings every handler gets where its annotation and its warren.queues entry set nothing. */
     private final Defaults defaults = new Defaults();
 
@@ -369,6 +429,25 @@ public class WarrenProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    /**
+     * What every wait Warren schedules is multiplied by, for tests: retry backoffs and circuit
+     * breakers' wait in the open state. Above 0 and at most 1; 0.001 turns a one-minute backoff
+     * into 60 ms. Leave it at 1 in production.
+     */
+    private double timeScale = 1.0;
+
+    public double getTimeScale() {
+        return timeScale;
+    }
+
+    public void setTimeScale(double timeScale) {
+        if (!(timeScale > 0) || timeScale > 1) {
+            throw new IllegalArgumentException("warren.time-scale must be above 0 and at most 1 but was " + timeScale
+                    + "; use 1 for real time, 0.001 to turn a minute into 60 ms");
+        }
+        this.timeScale = timeScale;
     }
 
     public Defaults getDefaults() {
@@ -900,7 +979,10 @@ public class WarrenProperties {
     /** The idempotency store shared by the idempotent handlers of this application. */
     public static class Idempotency {
 
-        /** The store: memory (this instance only), redis (needs spring-boot-starter-data-redis) or jdbc (needs a DataSource). */
+        /**
+         * The store: memory (this instance only), redis (needs spring-boot-starter-data-redis), jdbc (needs a
+         * DataSource) or inbox (the handler's own database transaction; needs a DataSource).
+         */
         private Store store = Store.MEMORY;
 
         /** Keys the in-memory store remembers before it forgets the oldest. */
@@ -962,7 +1044,12 @@ public class WarrenProperties {
             /** In Redis, shared by every instance. */
             REDIS,
             /** In a database table, shared by every instance. */
-            JDBC
+            JDBC,
+            /**
+             * In the table warren_inbox of the application's database, written in the same transaction
+             * as the handler's own database work: that work happens once per message.
+             */
+            INBOX
         }
     }
 

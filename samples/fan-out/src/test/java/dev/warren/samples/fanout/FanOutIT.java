@@ -3,19 +3,15 @@ package dev.warren.samples.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.warren.WarrenEngine;
 import dev.warren.annotation.Subscribe;
-import dev.warren.test.RabbitBroker;
-import dev.warren.test.RabbitCleanup;
-import dev.warren.topology.QueueSpec;
+import dev.warren.testing.TestBroker;
+import dev.warren.testing.WarrenHarness;
+import dev.warren.testing.WarrenTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -27,6 +23,7 @@ import org.springframework.web.client.RestClient;
 
 /** The sample against the real broker, then a fifth subscriber deployed next to it. */
 @SuppressWarnings({"unchecked", "rawtypes"})
+@WarrenTest
 class FanOutIT {
 
     static final List<String> GROUPS = List.of("welcome-email", "analytics", "crm-contact", "push-notification");
@@ -51,51 +48,27 @@ class FanOutIT {
     static class AuditService {
     }
 
-    final String topic = RabbitBroker.uniqueName("sample.user.created");
-    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).exchange(topic);
-    final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        contexts.forEach(context -> cleanup.queues(
-                context.getBean(WarrenEngine.class).topology().queues().stream().map(QueueSpec::name).toList()));
-        contexts.forEach(ConfigurableApplicationContext::close);
-        cleanup.close();
-        connectionFactory.destroy();
-    }
-
     @Test
-    void everyGroupGetsEachUserOnceAndAFifthGroupNeedsNoPublisherChange() {
-        ConfigurableApplicationContext users = start(new SpringApplicationBuilder(FanOutApplication.class), "--server.port=0");
+    void everyGroupGetsEachUserOnceAndAFifthGroupNeedsNoPublisherChange(TestBroker broker, WarrenHarness harness) {
+        ConfigurableApplicationContext users = new SpringApplicationBuilder(FanOutApplication.class)
+                .initializers(broker.applicationInitializer()).run("--server.port=0");
         RestClient api = RestClient.create("http://localhost:" + users.getEnvironment().getProperty("local.server.port"));
 
         String ada = signUp(api, "ada@example.com", "Ada");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handledBy(api, ada)).containsExactlyInAnyOrderElementsOf(GROUPS));
 
         // A new team deploys the audit subscriber; the user service keeps running, untouched.
-        ConfigurableApplicationContext audit = start(
-                new SpringApplicationBuilder(AuditService.class).web(WebApplicationType.NONE));
+        ConfigurableApplicationContext audit = new SpringApplicationBuilder(AuditService.class).web(WebApplicationType.NONE)
+                .initializers(broker.applicationInitializer()).run();
         AuditLog auditLog = audit.getBean(AuditLog.class);
 
         String grace = signUp(api, "grace@example.com", "Grace");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(handledBy(api, grace)).containsExactlyInAnyOrderElementsOf(GROUPS);
-            assertThat(auditLog.userIds).contains(grace);
-        });
+        assertThat(harness.awaitConsumed("user.created.audit", UserCreated.class).userId()).isEqualTo(grace);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(handledBy(api, grace)).containsExactlyInAnyOrderElementsOf(GROUPS));
         // Each group got each event once; the new group gets the events published after its queue exists.
         assertThat(handledBy(api, ada)).containsExactlyInAnyOrderElementsOf(GROUPS);
         assertThat(auditLog.userIds).containsExactly(grace);
-    }
-
-    private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                "--users.topic=" + topic));
-        args.addAll(List.of(extraArgs));
-        ConfigurableApplicationContext context = builder.run(args.toArray(String[]::new));
-        contexts.add(context);
-        return context;
     }
 
     private static String signUp(RestClient api, String email, String name) {

@@ -1,13 +1,12 @@
 package dev.warren.samples.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.warren.WarrenEngine;
 import dev.warren.consumer.ConsumerStats;
-import dev.warren.test.RabbitBroker;
-import dev.warren.test.RabbitCleanup;
-import dev.warren.topology.QueueSpec;
+import dev.warren.testing.TestBroker;
+import dev.warren.testing.WarrenHarness;
+import dev.warren.testing.WarrenTest;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -20,10 +19,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,45 +29,23 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
-/** The sample against the real broker, with the compress stage failing once. */
+/** The sample against the real broker, with the compress stage failing once; its 1 s retry takes 10 ms. */
 @SuppressWarnings({"unchecked", "rawtypes"})
+@WarrenTest(timeScale = 0.01)
 class ImagePipelineIT {
 
-    final String prefix = RabbitBroker.uniqueName("sample.image");
-    final String uploaded = prefix + ".uploaded";
-    final String resized = prefix + ".resized";
-    final String compressed = prefix + ".compressed";
-    final String ready = prefix + ".ready";
-    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory);
     final FailureInjector failures = new FailureInjector("compress");
-    ConfigurableApplicationContext app;
 
     @TempDir
     Path storage;
 
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            cleanup.queues(app.getBean(WarrenEngine.class).topology().queues().stream().map(QueueSpec::name).toList());
-            app.close();
-        }
-        cleanup.close();
-        connectionFactory.destroy();
-    }
-
     @Test
-    void aFailedStageIsRetriedAloneAndTheImageComesOutResizedCompressedAndWatermarked() throws IOException {
-        app = new SpringApplicationBuilder(ImagePipelineApplication.class)
-                .initializers((ApplicationContextInitializer<ConfigurableApplicationContext>) context ->
-                        context.getBeanFactory().addBeanPostProcessor(failures))
-                .run("--server.port=0",
-                        "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                        "--images.storage=" + storage,
-                        "--images.queues.uploaded=" + uploaded,
-                        "--images.queues.resized=" + resized,
-                        "--images.queues.compressed=" + compressed,
-                        "--images.queues.ready=" + ready);
+    void aFailedStageIsRetriedAloneAndTheImageComesOutResizedCompressedAndWatermarked(TestBroker broker,
+            WarrenHarness harness) throws IOException {
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(ImagePipelineApplication.class)
+                .initializers(broker.applicationInitializer(), (ApplicationContextInitializer<ConfigurableApplicationContext>)
+                        context -> context.getBeanFactory().addBeanPostProcessor(failures))
+                .run("--server.port=0", "--images.storage=" + storage);
         RestClient api = RestClient.create("http://localhost:" + app.getEnvironment().getProperty("local.server.port"));
 
         ResponseEntity<Map> response = api.post().uri("/images").contentType(MediaType.IMAGE_PNG)
@@ -80,21 +55,21 @@ class ImagePipelineIT {
         String imageId = (String) response.getBody().get("image_id");
         assertThat((String) response.getBody().get("url")).endsWith("/images/" + imageId);
 
-        WarrenEngine engine = app.getBean(WarrenEngine.class);
-        await().atMost(Duration.ofSeconds(20)).until(() -> engine.consumerStats().get(ready).processed() == 1);
+        assertThat(harness.within(Duration.ofSeconds(20)).awaitConsumed("image.ready", ImageReady.class).imageId())
+                .isEqualTo(imageId);
 
         // Only the failed stage ran again; the others ran once.
         assertThat(failures.calls("resize")).isEqualTo(1);
         assertThat(failures.calls("compress")).isEqualTo(2);
         assertThat(failures.calls("watermark")).isEqualTo(1);
-        Map<String, ConsumerStats> stats = engine.consumerStats();
-        assertThat(stats.get(uploaded).processed()).isEqualTo(1);
-        assertThat(stats.get(uploaded).retried()).isZero();
-        assertThat(stats.get(resized).processed()).isEqualTo(1);
-        assertThat(stats.get(resized).retried()).isEqualTo(1);
-        assertThat(stats.get(resized).transientFailures()).isEqualTo(1);
-        assertThat(stats.get(compressed).processed()).isEqualTo(1);
-        assertThat(stats.get(compressed).retried()).isZero();
+        Map<String, ConsumerStats> stats = app.getBean(WarrenEngine.class).consumerStats();
+        assertThat(stats.get("image.uploaded").processed()).isEqualTo(1);
+        assertThat(stats.get("image.uploaded").retried()).isZero();
+        assertThat(stats.get("image.resized").processed()).isEqualTo(1);
+        assertThat(stats.get("image.resized").retried()).isEqualTo(1);
+        assertThat(stats.get("image.resized").transientFailures()).isEqualTo(1);
+        assertThat(stats.get("image.compressed").processed()).isEqualTo(1);
+        assertThat(stats.get("image.compressed").retried()).isZero();
         assertThat(stats.values()).allSatisfy(queue -> assertThat(queue.deadLettered()).isZero());
 
         byte[] finalImage = api.get().uri("/images/{id}", imageId).retrieve().body(byte[].class);

@@ -3,16 +3,13 @@ package dev.warren.samples.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.warren.WarrenEngine;
 import dev.warren.monitor.Alert;
-import dev.warren.test.RabbitBroker;
-import dev.warren.test.RabbitCleanup;
+import dev.warren.testing.TestBroker;
+import dev.warren.testing.WarrenTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,30 +18,19 @@ import org.springframework.web.client.RestClient;
 
 /** Scenario 7: meters scraped by Prometheus, alerts raised and cleared, the health component showing them. */
 @SuppressWarnings({"unchecked", "rawtypes"})
+@WarrenTest
 class ObservabilityIT {
 
-    final String queue = RabbitBroker.uniqueName("sample.order.analytics");
-    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).workQueue(queue);
-    ConfigurableApplicationContext context;
+    static final String QUEUE = "order.analytics";
+
     RestClient api;
 
-    @AfterEach
-    void stop() {
-        if (context != null) {
-            cleanup.queues(context.getBean(WarrenEngine.class).topology().queues().stream().map(q -> q.name()).toList());
-            context.close();
-        }
-        cleanup.close();
-        connectionFactory.destroy();
-    }
-
     @Test
-    void prometheusShowsWarrensMetersAndAlertsAreRaisedAndClearedInHealth() {
-        context = new SpringApplicationBuilder(ObservabilityApplication.class).run(
+    void prometheusShowsWarrensMetersAndAlertsAreRaisedAndClearedInHealth(TestBroker broker) {
+        // Started as in production rather than by @SpringBootTest, which would turn the Prometheus registry off.
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ObservabilityApplication.class)
+                .initializers(broker.applicationInitializer()).run(
                 "--server.port=0",
-                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                "--analytics.queue=" + queue,
                 "--analytics.work-time=50ms",
                 // Thresholds low enough to cross in a test, looked at five times a second.
                 "--warren.alerts.interval=200ms",
@@ -71,7 +57,7 @@ class ObservabilityIT {
         // Two invalid events go to the dead-letter queue: over the warning (0) and over the alert (1).
         api.post().uri("/events?count=2&valid=false").retrieve().toBodilessEntity();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(healthAlerts())
-                .contains("DEAD_LETTERS_WARNING " + queue, "DEAD_LETTERS " + queue));
+                .contains("DEAD_LETTERS_WARNING " + QUEUE, "DEAD_LETTERS " + QUEUE));
         assertThat(alertLog.recent()).anySatisfy(alert -> {
             assertAlert(alert, Alert.Kind.DEAD_LETTERS, true);
             assertThat(alert.value()).isEqualTo(2);
@@ -84,7 +70,7 @@ class ObservabilityIT {
         assertThat(health).containsEntry("status", "UP");  // alerts page people; they do not restart the app
 
         // The operator has looked at them and drops them: the alerts clear.
-        new RabbitAdmin(connectionFactory).purgeQueue(queue + ".dlq");
+        new RabbitAdmin(broker.connectionFactory()).purgeQueue(QUEUE + ".dlq");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(healthAlerts()).isEmpty());
         assertThat(alertLog.recent()).anySatisfy(alert -> assertAlert(alert, Alert.Kind.DEAD_LETTERS, false))
                 .anySatisfy(alert -> assertAlert(alert, Alert.Kind.DEAD_LETTERS_WARNING, false));
@@ -92,7 +78,7 @@ class ObservabilityIT {
 
     private void assertAlert(Alert alert, Alert.Kind kind, boolean raised) {
         assertThat(alert.kind()).isEqualTo(kind);
-        assertThat(alert.queue()).isEqualTo(queue);
+        assertThat(alert.queue()).isEqualTo(QUEUE);
         assertThat(alert.raised()).isEqualTo(raised);
     }
 
@@ -110,7 +96,7 @@ class ObservabilityIT {
 
     /** The value of this queue's series of a meter, as Prometheus scrapes it; fails when there is none. */
     private double meter(String name, String... labels) {
-        String queueLabel = "queue=\"" + queue + "\"";
+        String queueLabel = "queue=\"" + QUEUE + "\"";
         return scrape().lines()
                 .filter(line -> line.startsWith(name + "{") && line.contains(queueLabel))
                 .filter(line -> {

@@ -3,27 +3,24 @@ package dev.warren.samples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.warren.WarrenEngine;
-import dev.warren.test.RabbitBroker;
-import dev.warren.test.RabbitCleanup;
-import dev.warren.topology.QueueSpec;
+import dev.warren.testing.WarrenSpringTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 /** The sample against the real broker: the answer waits for the critical path only. */
 @SuppressWarnings({"unchecked", "rawtypes"})
+@WarrenSpringTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "orders.time-scale=" + OrderPlacementIT.TIME_SCALE)
 class OrderPlacementIT {
 
     private static final Logger log = LoggerFactory.getLogger(OrderPlacementIT.class);
@@ -32,36 +29,15 @@ class OrderPlacementIT {
     static final double TIME_SCALE = 0.1;
     static final List<String> GROUPS = List.of("inventory", "shipping-label", "confirmation-email", "analytics");
 
-    final String topic = RabbitBroker.uniqueName("sample.order.placed");
-    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).exchange(topic);
-    ConfigurableApplicationContext app;
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            cleanup.queues(app.getBean(WarrenEngine.class).topology().queues().stream().map(QueueSpec::name).toList());
-            app.close();
-        }
-        cleanup.close();
-        connectionFactory.destroy();
-    }
-
     @Test
-    void answerWaitsForTheCriticalPathOnlyAndEverySubscriberGetsEachOrderOnce() throws InterruptedException {
-        app = new SpringApplicationBuilder(OrderPlacementApplication.class).run(
-                "--server.port=0",
-                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                "--orders.topic=" + topic,
-                "--orders.time-scale=" + TIME_SCALE);
-        RestClient api = RestClient.create("http://localhost:" + app.getEnvironment().getProperty("local.server.port"));
-        OrderProperties properties = app.getBean(OrderProperties.class);
+    void answerWaitsForTheCriticalPathOnlyAndEverySubscriberGetsEachOrderOnce(@Value("${local.server.port}") int port,
+            @Autowired OrderProperties properties, @Autowired OrderSteps steps) throws InterruptedException {
+        RestClient api = RestClient.create("http://localhost:" + port);
         Duration criticalPath = properties.scaled(OrderSteps.CHECK_INVENTORY.plus(OrderSteps.CHARGE_PAYMENT));
         Duration subscriberWork = properties.scaled(OrderSteps.UPDATE_INVENTORY.plus(OrderSteps.PRINT_SHIPPING_LABEL)
                 .plus(OrderSteps.SEND_CONFIRMATION).plus(OrderSteps.RECORD_ANALYTICS));
 
         // Without the queue: the request would run all six steps one after the other.
-        OrderSteps steps = app.getBean(OrderSteps.class);
         long start = System.nanoTime();
         steps.checkInventory("book-1", 1);
         steps.chargePayment("o-sync", "c-42");

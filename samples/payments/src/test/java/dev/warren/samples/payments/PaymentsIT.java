@@ -8,9 +8,11 @@ import dev.warren.WarrenEngine;
 import dev.warren.consumer.ConsumerStats;
 import dev.warren.publish.PublishOptions;
 import dev.warren.test.PostgresDatabase;
-import dev.warren.test.RabbitBroker;
-import dev.warren.test.RabbitCleanup;
 import dev.warren.test.RedisServer;
+import dev.warren.testing.DeliveryEvent;
+import dev.warren.testing.TestBroker;
+import dev.warren.testing.WarrenHarness;
+import dev.warren.testing.WarrenTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,6 +31,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Each charge is delivered twice, by a duplicate publish and by a redelivery after a crash, and charged once. */
+@WarrenTest
 class PaymentsIT {
 
     static final String CRASH_ORDER = "o-crash";
@@ -56,36 +60,34 @@ class PaymentsIT {
         }
     }
 
-    final String redisQueue = RabbitBroker.uniqueName("sample.payments.charge.redis");
-    final String postgresQueue = RabbitBroker.uniqueName("sample.payments.charge.postgres");
+    static final String REDIS_QUEUE = "payments.charge.redis";
+    static final String POSTGRES_QUEUE = "payments.charge.postgres";
+
     final String redisKeyPrefix = RedisServer.uniquePrefix("payments");
+    // Closed after the application, which the extension closes after the test.
+    @AutoClose
     final PostgresDatabase.Schema schema = PostgresDatabase.get().createSchema("payments");
-    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).workQueue(redisQueue).workQueue(postgresQueue);
     @Nullable ConfigurableApplicationContext app;
 
+    /** Lets a hung charge return, so that the application closes without waiting; forgets the test's Redis keys. */
     @AfterEach
-    void stop() {
+    void releaseAndForgetKeys() {
         if (app != null) {
             app.getBean(CrashingGateway.class).release.countDown();
-            cleanup.queues(app.getBean(WarrenEngine.class).topology().queues().stream().map(q -> q.name()).toList());
             StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
             redis.delete(redis.keys(redisKeyPrefix + "*"));
-            app.close();
         }
-        cleanup.close();
-        connectionFactory.destroy();
-        schema.close();
     }
 
     @Test
-    void redisMessageIdStoreChargesOnceForADuplicateAndARedelivery() {
-        app = start();
-        deliverEachChargeTwice(redisQueue);
+    void redisMessageIdStoreChargesOnceForADuplicateAndARedelivery(TestBroker broker, WarrenHarness harness) {
+        app = start(broker);
+        deliverEachChargeTwice(REDIS_QUEUE);
 
         // Warren skipped both second copies before they reached the handler.
-        await().atMost(Duration.ofSeconds(20)).until(() -> stats(redisQueue).duplicates() == 2);
-        assertThat(stats(redisQueue).processed()).isEqualTo(2);
+        assertThat(harness.within(Duration.ofSeconds(20)).await(DeliveryEvent.Kind.DUPLICATE, REDIS_QUEUE, 2))
+                .extracting(DeliveryEvent::messageId).containsExactlyInAnyOrder("charge-o-dup", "charge-o-crash");
+        assertThat(stats(REDIS_QUEUE).processed()).isEqualTo(2);
         assertChargedOnce("o-dup", CRASH_ORDER);
         StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
         Set<String> keys = redis.keys(redisKeyPrefix + "*");
@@ -96,13 +98,13 @@ class PaymentsIT {
     }
 
     @Test
-    void postgresUniqueConstraintChargesOnceForADuplicateAndARedelivery() {
-        app = start();
-        deliverEachChargeTwice(postgresQueue);
+    void postgresUniqueConstraintChargesOnceForADuplicateAndARedelivery(TestBroker broker, WarrenHarness harness) {
+        app = start(broker);
+        deliverEachChargeTwice(POSTGRES_QUEUE);
 
         // The handler ran for all four deliveries; the two second copies hit the unique constraint and charged nothing.
-        await().atMost(Duration.ofSeconds(20)).until(() -> stats(postgresQueue).processed() == 4);
-        assertThat(stats(postgresQueue).deadLettered()).isZero();
+        harness.within(Duration.ofSeconds(20)).awaitConsumed(POSTGRES_QUEUE, ChargeRequest.class, 4);
+        assertThat(stats(POSTGRES_QUEUE).deadLettered()).isZero();
         assertChargedOnce("o-dup", CRASH_ORDER);
         JdbcClient jdbc = app.getBean(JdbcClient.class);
         assertThat(jdbc.sql("SELECT order_id FROM charges ORDER BY order_id").query(String.class).list())
@@ -135,25 +137,22 @@ class PaymentsIT {
         return app.getBean(WarrenEngine.class).consumerStats().get(queue);
     }
 
-    private ConfigurableApplicationContext start() {
+    private ConfigurableApplicationContext start(TestBroker broker) {
         RedisServer redis = RedisServer.get();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
-                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
                 "--spring.datasource.url=" + schema.jdbcUrl(),
                 "--spring.data.redis.host=" + redis.host(),
                 "--spring.data.redis.port=" + redis.port(),
                 "--spring.data.redis.database=" + redis.database(),
-                "--warren.idempotency.redis-key-prefix=" + redisKeyPrefix,
-                "--payments.redis-queue=" + redisQueue,
-                "--payments.postgres-queue=" + postgresQueue));
+                "--warren.idempotency.redis-key-prefix=" + redisKeyPrefix));
         if (redis.username() != null) {
             args.add("--spring.data.redis.username=" + redis.username());
         }
         if (redis.password() != null) {
             args.add("--spring.data.redis.password=" + redis.password());
         }
-        return new SpringApplicationBuilder(PaymentsApplication.class)
+        return new SpringApplicationBuilder(PaymentsApplication.class).initializers(broker.applicationInitializer())
                 .initializers(context -> ((GenericApplicationContext) context)
                         .registerBean(CrashingGateway.class, definition -> definition.setPrimary(true)))
                 .run(args.toArray(String[]::new));

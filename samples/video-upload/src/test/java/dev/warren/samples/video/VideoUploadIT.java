@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.test.PostgresDatabase;
-import dev.warren.test.RabbitBroker;
-import dev.warren.test.RabbitCleanup;
+import dev.warren.testing.TestBroker;
+import dev.warren.testing.WarrenHarness;
+import dev.warren.testing.WarrenTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatusCode;
@@ -22,30 +22,17 @@ import org.springframework.web.client.RestClient;
 
 /** Two instances of the sample against the real broker and database, as they would run in production. */
 @SuppressWarnings({"unchecked", "rawtypes"})
+@WarrenTest
 class VideoUploadIT {
 
-    record Accepted(String status, String videoId) {
-    }
-
-    final String queue = RabbitBroker.uniqueName("sample.video.process");
+    // Closed after the test's applications, which the extension closes first.
+    @AutoClose
     final PostgresDatabase.Schema schema = PostgresDatabase.get().createSchema("video_upload");
-    final CachingConnectionFactory connectionFactory = RabbitBroker.get().connectionFactory();
-    final RabbitCleanup cleanup = new RabbitCleanup(connectionFactory).workQueue(queue)
-            .queues(List.of(queue + ".retry.1s", queue + ".retry.2s"));
-    final List<ConfigurableApplicationContext> instances = new ArrayList<>();
-
-    @AfterEach
-    void stopInstances() {
-        instances.forEach(ConfigurableApplicationContext::close);
-        cleanup.close();
-        connectionFactory.destroy();
-        schema.close();
-    }
 
     @Test
-    void uploadAnswersAtOnceAndEachJobIsProcessedByExactlyOneWorker() {
-        ConfigurableApplicationContext first = start("worker-a");
-        start("worker-b");
+    void uploadAnswersAtOnceAndEachJobIsProcessedByExactlyOneWorker(TestBroker broker, WarrenHarness harness) {
+        ConfigurableApplicationContext first = start(broker, "worker-a");
+        start(broker, "worker-b");
         RestClient api = RestClient.create("http://localhost:" + first.getEnvironment().getProperty("local.server.port"));
 
         List<String> videoIds = new ArrayList<>();
@@ -64,7 +51,9 @@ class VideoUploadIT {
             }
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> videoIds.forEach(id -> {
+        assertThat(harness.within(Duration.ofSeconds(60)).awaitConsumed("video.process", VideoJob.class, 6))
+                .extracting(VideoJob::videoId).containsExactlyInAnyOrderElementsOf(videoIds);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> videoIds.forEach(id -> {
             Map<?, ?> video = api.get().uri("/videos/{id}", id).retrieve().body(Map.class);
             assertThat(video.get("status")).isEqualTo("done");
             assertThat((List<Object>) video.get("finished_steps"))
@@ -77,17 +66,13 @@ class VideoUploadIT {
         assertThat(rows).extracting(row -> row.get("processed_by")).contains("worker-a", "worker-b");
     }
 
-    private ConfigurableApplicationContext start(String workerId) {
+    private ConfigurableApplicationContext start(TestBroker broker, String workerId) {
         // Command-line arguments, as an operator would start an instance; they override application.yml.
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(VideoUploadApplication.class).run(
+        return new SpringApplicationBuilder(VideoUploadApplication.class).initializers(broker.applicationInitializer()).run(
                 "--server.port=0",
-                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
                 "--spring.datasource.url=" + schema.jdbcUrl(),
-                "--video.queue=" + queue,
                 "--video.worker-id=" + workerId,
                 // Save 20 ms, steps 50 ms to 600 ms: a job takes about a second.
                 "--video.time-scale=0.01");
-        instances.add(context);
-        return context;
     }
 }

@@ -3,6 +3,8 @@ package dev.warren.spring.autoconfigure.internal;
 import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Subscribe;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -44,8 +46,29 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
     @Override
     public void afterSingletonsInstantiated() {
         Set<String> consumerNames = new TreeSet<>();
+        find(beanFactory).forEach(handler -> consumerNames.addAll(engine.register(handler.bean(), handler.annotatedType())));
+        warnUnmatched(converter, consumerNames);
+    }
+
+    /**
+     * A bean with handler methods.
+     *
+     * @param bean the bean whose methods are invoked
+     * @param annotatedType the class that declares the annotations: the user class behind a proxy
+     */
+    public record Handler(Object bean, Class<?> annotatedType) {
+    }
+
+    /**
+     * The beans with {@code @Consumer} or {@code @Subscribe} methods, creating them if need be.
+     *
+     * @param beanFactory the bean factory to search
+     * @return the handler beans, in registration order
+     */
+    public static List<Handler> find(ConfigurableListableBeanFactory beanFactory) {
+        List<Handler> handlers = new ArrayList<>();
         for (String beanName : beanFactory.getBeanDefinitionNames()) {
-            if (isInfrastructure(beanName)) {
+            if (isInfrastructure(beanFactory, beanName)) {
                 continue;
             }
             Class<?> type = beanFactory.getType(beanName, false);
@@ -53,9 +76,13 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
                 continue;
             }
             Object bean = beanFactory.getBean(beanName);
-            Class<?> userClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-            consumerNames.addAll(engine.register(bean, userClass));
+            handlers.add(new Handler(bean, ClassUtils.getUserClass(AopUtils.getTargetClass(bean))));
         }
+        return handlers;
+    }
+
+    /** Logs the {@code warren.queues} entries that name none of the handlers, which are likely typos. */
+    static void warnUnmatched(PropertiesConverter converter, Set<String> consumerNames) {
         Set<String> unmatched = converter.unmatchedQueueProperties(consumerNames);
         if (!unmatched.isEmpty()) {
             log.warn("{} match no handler of this application and are ignored; the handlers' consumer names are {} "
@@ -63,7 +90,7 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
         }
     }
 
-    private boolean isInfrastructure(String beanName) {
+    private static boolean isInfrastructure(ConfigurableListableBeanFactory beanFactory, String beanName) {
         return beanFactory.containsBeanDefinition(beanName)
                 && beanFactory.getBeanDefinition(beanName).getRole() == BeanDefinition.ROLE_INFRASTRUCTURE;
     }

@@ -60,7 +60,19 @@ public final class IdempotencyStores implements Function<String, IdempotencyStor
                 }
                 yield store;
             }
-            default -> throw new WarrenException("idempotency store '" + name + "' is unknown; use memory, redis or jdbc");
+            case "inbox" -> {
+                DataSource dataSource = beanFactory.getBeanProvider(DataSource.class).getIfUnique();
+                if (dataSource == null) {
+                    throw new WarrenException("idempotency store inbox needs a DataSource; add spring-boot-starter-jdbc and "
+                            + "set spring.datasource.*");
+                }
+                dev.warren.idempotency.JdbcInbox inbox = new dev.warren.idempotency.JdbcInbox(dataSource);
+                if (properties.isJdbcCreateTable()) {
+                    inbox.createTableIfMissing();
+                }
+                yield inbox;
+            }
+            default -> throw new WarrenException("idempotency store '" + name + "' is unknown; use memory, redis, jdbc or inbox");
         };
     }
 

@@ -117,6 +117,23 @@ public final class PropertiesConverter {
         };
     }
 
+    /**
+     * The breakers that configuration gives settings: each {@code warren.circuit-breakers.<name>},
+     * and each queue entry with {@code circuit-breaker} settings of its own, for an engine that
+     * takes breaker settings by name rather than through {@link #breakerResolver()}.
+     *
+     * @return the breaker names, sorted
+     */
+    public Set<String> configuredBreakerNames() {
+        Set<String> names = new TreeSet<>();
+        for (String leaf : List.of("failure-threshold", "failure-rate", "window-size", "slow-call-duration", "slow-call-rate",
+                "wait", "trial-calls", "failure-exceptions")) {
+            names.addAll(namesWithSuffix("warren.circuit-breakers", "." + leaf));
+            names.addAll(namesWithSuffix(QUEUES, ".circuit-breaker." + leaf));
+        }
+        return names;
+    }
+
     private static CircuitBreakerSettings breaker(String path, WarrenProperties.BreakerOverrides o, CircuitBreakerSettings d) {
         try {
             return new CircuitBreakerSettings(

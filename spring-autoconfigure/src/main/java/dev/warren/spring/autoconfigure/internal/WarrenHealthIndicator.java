@@ -13,9 +13,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 public final class WarrenHealthIndicator implements HealthIndicator {
 
-    private final WarrenEngine engine;
+    private final dev.warren.WarrenOperations engine;
 
-    public WarrenHealthIndicator(WarrenEngine engine) {
+    public WarrenHealthIndicator(dev.warren.WarrenOperations engine) {
         this.engine = engine;
     }
 
@@ -23,16 +23,20 @@ public final class WarrenHealthIndicator implements HealthIndicator {
     public Health health() {
         Map<String, String> breakers = engine.circuitBreakerStates();
         Health.Builder health = engine.isRunning() ? Health.up() : Health.down();
-        health.withDetail("consumers", engine.consumerSettings().keySet());
+        health.withDetail("consumers", engine instanceof WarrenEngine rabbit ? rabbit.consumerSettings().keySet()
+                : engine.consumerStats().keySet());
         if (!breakers.isEmpty()) {
             health.withDetail("circuitBreakers", breakers);
             long open = breakers.values().stream().filter(state -> !state.equals("CLOSED")).count();
             health.withDetail("openCircuitBreakers", open);
         }
-        if (!engine.activeAlerts().isEmpty()) {
-            health.withDetail("alerts", engine.activeAlerts());
+        if (engine instanceof WarrenEngine rabbit) {
+            // Queue depths and alerts come from the RabbitMQ engine's monitor.
+            if (!rabbit.activeAlerts().isEmpty()) {
+                health.withDetail("alerts", rabbit.activeAlerts());
+            }
+            health.withDetail("queues", rabbit.queueHealth());
         }
-        health.withDetail("queues", engine.queueHealth());
         return health.build();
     }
 }

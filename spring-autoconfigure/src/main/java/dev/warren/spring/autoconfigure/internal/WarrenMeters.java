@@ -28,7 +28,7 @@ public final class WarrenMeters {
     private WarrenMeters() {
     }
 
-    public static void bind(WarrenEngine engine, MeterRegistry registry) {
+    public static void bind(dev.warren.WarrenOperations engine, MeterRegistry registry) {
         for (String queue : engine.consumerStats().keySet()) {
             counter(registry, engine, queue, "warren.messages", "outcome", "processed", ConsumerStats::processed);
             counter(registry, engine, queue, "warren.messages", "outcome", "duplicate", ConsumerStats::duplicates);
@@ -39,13 +39,14 @@ public final class WarrenMeters {
             counter(registry, engine, queue, "warren.failures", "class", "transient", ConsumerStats::transientFailures);
             counter(registry, engine, queue, "warren.failures", "class", "unknown", ConsumerStats::unknownFailures);
         }
-        for (String queue : engine.consumerStats().keySet()) {
-            queueGauge(registry, engine, queue, "warren.queue.depth", "messages waiting", dev.warren.monitor.QueueHealth::depth);
-            queueGauge(registry, engine, queue, "warren.queue.consumers", "consumers from every instance",
+        // Queue depth and age come from the RabbitMQ engine's monitor; JMS providers own their destinations.
+        for (String queue : engine instanceof WarrenEngine rabbit ? rabbit.consumerStats().keySet() : java.util.Set.<String>of()) {
+            queueGauge(registry, (WarrenEngine) engine, queue, "warren.queue.depth", "messages waiting", dev.warren.monitor.QueueHealth::depth);
+            queueGauge(registry, (WarrenEngine) engine, queue, "warren.queue.consumers", "consumers from every instance",
                     dev.warren.monitor.QueueHealth::consumers);
-            queueGauge(registry, engine, queue, "warren.queue.dead.letters", "messages in the dead-letter queue",
+            queueGauge(registry, (WarrenEngine) engine, queue, "warren.queue.dead.letters", "messages in the dead-letter queue",
                     dev.warren.monitor.QueueHealth::deadLetters);
-            queueGauge(registry, engine, queue, "warren.queue.oldest.age", "seconds the oldest message has waited",
+            queueGauge(registry, (WarrenEngine) engine, queue, "warren.queue.oldest.age", "seconds the oldest message has waited",
                     h -> h.oldestMessageAge() == null ? 0 : h.oldestMessageAge().toSeconds());
         }
         for (String breaker : engine.circuitBreakerStates().keySet()) {
@@ -64,9 +65,9 @@ public final class WarrenMeters {
                 .tag("queue", queue).description(description).register(registry);
     }
 
-    private static void counter(MeterRegistry registry, WarrenEngine engine, String queue, String name, String tag, String value,
-            java.util.function.ToLongFunction<ConsumerStats> read) {
-        ToDoubleFunction<WarrenEngine> count = e -> {
+    private static void counter(MeterRegistry registry, dev.warren.WarrenOperations engine, String queue, String name,
+            String tag, String value, java.util.function.ToLongFunction<ConsumerStats> read) {
+        ToDoubleFunction<dev.warren.WarrenOperations> count = e -> {
             ConsumerStats stats = e.consumerStats().get(queue);
             return stats == null ? 0 : read.applyAsLong(stats);
         };
