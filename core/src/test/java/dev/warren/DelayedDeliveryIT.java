@@ -64,7 +64,7 @@ class DelayedDeliveryIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> reminders.order.size() == 3);
         assertThat(reminders.order).containsExactly(2, 3, 1);
         // Never early (beyond the 100 ms resolution), and late by little.
-        assertThat(reminders.lateness.values()).allSatisfy(late -> assertThat(late).isBetween(-100L, 1_000L));
+        assertThat(reminders.lateness.values()).allSatisfy(late -> assertThat(late).isBetween(-100L, 2_000L));
     }
 
     @Test
@@ -86,6 +86,7 @@ class DelayedDeliveryIT {
         long earliest = reminders.lateness.values().stream().mapToLong(Long::longValue).min().orElseThrow();
         System.out.printf("DELAY 200 random delays 0-5 s: earliest %+d ms, latest %+d ms%n", earliest, worst);
         assertThat(earliest).isGreaterThanOrEqualTo(-100);
-        assertThat(worst).isLessThan(1_500);
+        // Typically about +100 ms on an idle 2-core machine; a busy one stretches each hop.
+        assertThat(worst).isLessThan(2_500);
     }
 }
