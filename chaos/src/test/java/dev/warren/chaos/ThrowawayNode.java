@@ -126,6 +126,11 @@ final class ThrowawayNode implements AutoCloseable {
         startApp();
     }
 
+    /** @return the node's log file, in its temporary directory (deleted by {@link #close()}) */
+    Path logFile() {
+        return directory.resolve("log").resolve(nodeName + ".log");
+    }
+
     /** @return the AMQP port */
     int amqpPort() {
         return amqpPort;

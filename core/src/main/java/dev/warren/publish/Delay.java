@@ -7,8 +7,11 @@ import java.util.Objects;
 
 /**
  * When a message is to be delivered: after a delay, or at an instant. Warren holds it in the
- * broker, in durable delay queues without plugins, so it survives restarts of the application
- * and of the broker, and a long delay never holds back a short one.
+ * broker, in durable delay queues without plugins, so it survives restarts of the application,
+ * and a long delay never holds back a short one. Known limit: when the broker restarts, messages
+ * that fell due while it was down and are bound for a quorum queue can be dropped before that
+ * queue has elected its leader (the delay queues pass them on at most once); classic
+ * destinations keep them.
  *
  * <pre>{@code
  * warren.send("invoices.remind", reminder, Delay.of(Duration.ofDays(3)));

@@ -1,15 +1,13 @@
 package dev.warren.samples.orders;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The orders this instance placed and which subscribers have handled each, to watch the work
- * finish after the answer. In memory, to keep the sample small; a real service has a database.
+ * The placed orders and which subscribers have handled each, in PostgreSQL ({@code schema.sql}),
+ * to watch the work finish after the answer. Inside a transaction its writes join it.
  */
 @Component
 public class OrderBook {
@@ -24,17 +22,29 @@ public class OrderBook {
     public record Order(String orderId, List<String> handledBy) {
     }
 
-    private final Map<String, List<String>> handledBy = new ConcurrentHashMap<>();
+    private final JdbcClient jdbc;
 
-    public void placed(String orderId) {
-        handledBy.putIfAbsent(orderId, new CopyOnWriteArrayList<>());
+    public OrderBook(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void save(OrderPlaced order) {
+        jdbc.sql("INSERT INTO placed_orders (order_id, customer_id, sku, quantity) VALUES (?, ?, ?, ?)")
+                .params(order.orderId(), order.customerId(), order.sku(), order.quantity()).update();
     }
 
     public void handled(String orderId, String group) {
-        handledBy.computeIfAbsent(orderId, id -> new CopyOnWriteArrayList<>()).add(group);
+        jdbc.sql("INSERT INTO placed_order_handlers (order_id, subscriber_group) VALUES (?, ?)").params(orderId, group).update();
     }
 
     public Optional<Order> find(String orderId) {
-        return Optional.ofNullable(handledBy.get(orderId)).map(groups -> new Order(orderId, List.copyOf(groups)));
+        boolean placed = jdbc.sql("SELECT count(*) FROM placed_orders WHERE order_id = ?").param(orderId)
+                .query(Integer.class).single() == 1;
+        if (!placed) {
+            return Optional.empty();
+        }
+        List<String> handledBy = jdbc.sql("SELECT subscriber_group FROM placed_order_handlers WHERE order_id = ? ORDER BY id")
+                .param(orderId).query(String.class).list();
+        return Optional.of(new Order(orderId, handledBy));
     }
 }

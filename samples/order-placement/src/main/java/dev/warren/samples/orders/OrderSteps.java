@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
  * Stands in for the real systems (stock database, payment gateway, label printer, mailer,
  * analytics): each step takes the scenario's duration, scaled. The waiting is the simulated work.
  * Synchronously the six steps take 7 s; only the first two have to happen before the answer.
+ * Like a payment provider's test mode, the payment declines one customer, {@value #DECLINED_CUSTOMER}.
  */
 @Component
 public class OrderSteps {
@@ -21,6 +22,9 @@ public class OrderSteps {
     static final Duration SEND_CONFIRMATION = Duration.ofMillis(1300);
     static final Duration RECORD_ANALYTICS = Duration.ofSeconds(1);
 
+    /** The customer whose card is declined. */
+    public static final String DECLINED_CUSTOMER = "c-declined";
+
     private final OrderProperties properties;
 
     public OrderSteps(OrderProperties properties) {
@@ -33,6 +37,9 @@ public class OrderSteps {
 
     public void chargePayment(String orderId, String customerId) throws InterruptedException {
         work(CHARGE_PAYMENT);
+        if (customerId.equals(DECLINED_CUSTOMER)) {
+            throw new PaymentDeclinedException(customerId);
+        }
     }
 
     public void updateInventory(String sku, int quantity) throws InterruptedException {

@@ -1,6 +1,7 @@
 /**
- * Sample: keep only the critical path in the request. The API checks inventory and charges the
- * payment, publishes {@code order.placed} and answers; four subscriber groups do the rest.
+ * Sample: keep only the critical path in the request. The API checks inventory, stores the order,
+ * publishes {@code order.placed} through the transactional outbox, charges the payment and
+ * answers; four subscriber groups do the rest.
  */
 @NullMarked
 package dev.warren.samples.orders;

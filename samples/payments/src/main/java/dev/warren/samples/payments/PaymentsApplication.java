@@ -3,7 +3,7 @@ package dev.warren.samples.payments;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** Charges orders from two queues, each made idempotent with one of the scenario's techniques. */
+/** Charges orders from three queues, each made idempotent with its own technique. */
 @SpringBootApplication
 public class PaymentsApplication {
 

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Queues charges. A client that retries a request sends the same {@code Idempotency-Key}, which
- * becomes the message's {@code message_id}: the key the Redis store remembers.
+ * becomes the message's {@code message_id}: the key the Redis store and the inbox remember.
  */
 @RestController
 public class PaymentsController {
@@ -26,13 +26,15 @@ public class PaymentsController {
     private final PaymentGateway gateway;
     private final String redisQueue;
     private final String postgresQueue;
+    private final String inboxQueue;
 
     public PaymentsController(Warren warren, PaymentGateway gateway, @Value("${payments.redis-queue}") String redisQueue,
-            @Value("${payments.postgres-queue}") String postgresQueue) {
+            @Value("${payments.postgres-queue}") String postgresQueue, @Value("${payments.inbox-queue}") String inboxQueue) {
         this.warren = warren;
         this.gateway = gateway;
         this.redisQueue = redisQueue;
         this.postgresQueue = postgresQueue;
+        this.inboxQueue = inboxQueue;
     }
 
     /** Technique 1: deduplicated by message id in Redis. */
@@ -49,6 +51,14 @@ public class PaymentsController {
     public Map<String, String> chargeViaPostgres(@RequestBody ChargeRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
         return queue(postgresQueue, request, idempotencyKey);
+    }
+
+    /** Technique 3: deduplicated by message id in the inbox, in the charge's own transaction. */
+    @PostMapping("/charges/inbox")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    public Map<String, String> chargeViaInbox(@RequestBody ChargeRequest request,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+        return queue(inboxQueue, request, idempotencyKey);
     }
 
     @GetMapping("/charges/{orderId}")

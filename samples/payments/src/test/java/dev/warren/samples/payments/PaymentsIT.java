@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
@@ -30,23 +31,35 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Each charge is delivered twice, by a duplicate publish and by a redelivery after a crash, and charged once. */
+/**
+ * Each charge is delivered twice, by a duplicate publish and by a redelivery after a crash, and
+ * charged once; with the inbox, a failed attempt leaves nothing behind.
+ */
 @WarrenTest
 class PaymentsIT {
 
     static final String CRASH_ORDER = "o-crash";
+    static final String FLAKY_ORDER = "o-flaky";
 
-    /** The real gateway, except that the charge for {@link #CRASH_ORDER} hangs once it is made, as a dying process would. */
-    static final class CrashingGateway extends PaymentGateway {
+    /**
+     * The real gateway, except that the charge for {@link #CRASH_ORDER} hangs once it is made, as a
+     * dying process would, and the first charge for {@link #FLAKY_ORDER} fails before it is made, as
+     * an unreachable processor would.
+     */
+    static final class FaultyGateway extends PaymentGateway {
         final CountDownLatch charged = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean unreachable = new AtomicBoolean(true);
 
-        CrashingGateway(JdbcClient jdbc) {
+        FaultyGateway(JdbcClient jdbc) {
             super(jdbc);
         }
 
         @Override
         public void charge(ChargeRequest request) {
+            if (request.orderId().equals(FLAKY_ORDER) && unreachable.getAndSet(false)) {
+                throw new IllegalStateException("card processor unreachable");
+            }
             super.charge(request);
             if (request.orderId().equals(CRASH_ORDER) && charged.getCount() == 1) {
                 charged.countDown();
@@ -62,6 +75,7 @@ class PaymentsIT {
 
     static final String REDIS_QUEUE = "payments.charge.redis";
     static final String POSTGRES_QUEUE = "payments.charge.postgres";
+    static final String INBOX_QUEUE = "payments.charge.inbox";
 
     final String redisKeyPrefix = RedisServer.uniquePrefix("payments");
     // Closed after the application, which the extension closes after the test.
@@ -73,7 +87,7 @@ class PaymentsIT {
     @AfterEach
     void releaseAndForgetKeys() {
         if (app != null) {
-            app.getBean(CrashingGateway.class).release.countDown();
+            app.getBean(FaultyGateway.class).release.countDown();
             StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
             redis.delete(redis.keys(redisKeyPrefix + "*"));
         }
@@ -111,6 +125,39 @@ class PaymentsIT {
                 .containsExactly("o-crash", "o-dup");
     }
 
+    @Test
+    void inboxChargesOnceForADuplicateAndARedelivery(TestBroker broker, WarrenHarness harness) {
+        app = start(broker);
+        deliverEachChargeTwice(INBOX_QUEUE);
+
+        // Both second copies found their message id committed in warren_inbox, with the first copy's charge row.
+        assertThat(harness.within(Duration.ofSeconds(20)).await(DeliveryEvent.Kind.DUPLICATE, INBOX_QUEUE, 2))
+                .extracting(DeliveryEvent::messageId).containsExactlyInAnyOrder("charge-o-dup", "charge-o-crash");
+        assertChargedOnce("o-dup", CRASH_ORDER);
+        JdbcClient jdbc = app.getBean(JdbcClient.class);
+        assertThat(jdbc.sql("SELECT order_id FROM inbox_charges ORDER BY order_id").query(String.class).list())
+                .containsExactly("o-crash", "o-dup");
+        assertThat(jdbc.sql("SELECT message_key FROM warren_inbox ORDER BY message_key").query(String.class).list())
+                .containsExactly(INBOX_QUEUE + ":charge-o-crash", INBOX_QUEUE + ":charge-o-dup");
+    }
+
+    @Test
+    void inboxRollsBackAFailedAttemptSoTheRetryChargesOnce(TestBroker broker, WarrenHarness harness) {
+        app = start(broker);
+        app.getBean(Warren.class).send(INBOX_QUEUE, new ChargeRequest(FLAKY_ORDER, 2500),
+                PublishOptions.builder().messageId("charge-o-flaky").build());
+
+        // The first attempt inserted its charge row before the processor failed: the row and the mark rolled back.
+        assertThat(harness.awaitFailed(INBOX_QUEUE, IllegalStateException.class)).hasMessage("card processor unreachable");
+        harness.within(Duration.ofSeconds(20)).awaitConsumed(INBOX_QUEUE, ChargeRequest.class);
+        assertChargedOnce(FLAKY_ORDER);
+        JdbcClient jdbc = app.getBean(JdbcClient.class);
+        assertThat(jdbc.sql("SELECT count(*) FROM inbox_charges WHERE order_id = ?").param(FLAKY_ORDER).query(Integer.class)
+                .single()).as("charge rows for %s", FLAKY_ORDER).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT message_key FROM warren_inbox").query(String.class).list())
+                .containsExactly(INBOX_QUEUE + ":charge-o-flaky");
+    }
+
     /** Publishes one charge twice with the same message id, and crashes while charging another. */
     private void deliverEachChargeTwice(String queue) {
         Warren warren = app.getBean(Warren.class);
@@ -119,7 +166,7 @@ class PaymentsIT {
         warren.send(queue, new ChargeRequest("o-dup", 1999), sameId);
         warren.send(queue, new ChargeRequest(CRASH_ORDER, 4999), PublishOptions.builder().messageId("charge-o-crash").build());
 
-        CrashingGateway gateway = app.getBean(CrashingGateway.class);
+        FaultyGateway gateway = app.getBean(FaultyGateway.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.charged.getCount() == 0);
         // The card is charged, the message not yet acknowledged: the connection dies, the broker will redeliver.
         app.getBean(CachingConnectionFactory.class).resetConnection();
@@ -127,7 +174,7 @@ class PaymentsIT {
     }
 
     private void assertChargedOnce(String... orderIds) {
-        PaymentGateway gateway = app.getBean(CrashingGateway.class);
+        PaymentGateway gateway = app.getBean(FaultyGateway.class);
         for (String orderId : orderIds) {
             assertThat(gateway.timesCharged(orderId)).as("times order %s was charged", orderId).isEqualTo(1);
         }
@@ -154,7 +201,7 @@ class PaymentsIT {
         }
         return new SpringApplicationBuilder(PaymentsApplication.class).initializers(broker.applicationInitializer())
                 .initializers(context -> ((GenericApplicationContext) context)
-                        .registerBean(CrashingGateway.class, definition -> definition.setPrimary(true)))
+                        .registerBean(FaultyGateway.class, definition -> definition.setPrimary(true)))
                 .run(args.toArray(String[]::new));
     }
 }
