@@ -40,7 +40,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -209,13 +208,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
             ConsumerSettings settings = endpoint.settings();
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
                     : breakers.breaker(settings.circuitBreaker(), breakerSettings(settings.circuitBreaker()));
-            RateLimiter rateLimiter = settings.rateLimit() == null ? null : RateLimiter.of(endpoint.queue(),
-                    RateLimiterConfig.custom()
-                            .limitForPeriod(settings.rateLimit().permits())
-                            .limitRefreshPeriod(settings.rateLimit().period())
-                            // A reservation may wait up to a whole period; the pipeline waits for it in slices.
-                            .timeoutDuration(settings.rateLimit().period().plusMillis(1))
-                            .build());
+            RateLimiter rateLimiter = HandlerPipeline.rateLimiter(endpoint);
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStoreFor(endpoint),
                     java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations, deliveryListener);
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,

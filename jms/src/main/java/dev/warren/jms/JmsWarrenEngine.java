@@ -25,7 +25,6 @@ import dev.warren.protection.CircuitBreakerTransition;
 import dev.warren.topology.QueueSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Duration;
@@ -140,10 +139,7 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
                     : breakers.breaker(settings.circuitBreaker(),
                             timeScale.scale(breakerSettings.getOrDefault(settings.circuitBreaker(), breakerDefaults)));
-            RateLimiter rateLimiter = settings.rateLimit() == null ? null : RateLimiter.of(endpoint.queue(),
-                    RateLimiterConfig.custom().limitForPeriod(settings.rateLimit().permits())
-                            .limitRefreshPeriod(settings.rateLimit().period())
-                            .timeoutDuration(settings.rateLimit().period().plusMillis(1)).build());
+            RateLimiter rateLimiter = HandlerPipeline.rateLimiter(endpoint);
             PayloadValidator payloadValidator = endpoint.method().validatesPayload()
                     ? BeanValidation.of(validator, endpoint.method().describe()) : PayloadValidator.NONE;
             HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, payloadValidator, storeFor(endpoint),

@@ -72,6 +72,20 @@ public final class HandlerPipeline {
         return endpoint;
     }
 
+    /** The rate limiter of a handler's {@code rateLimit} setting, or {@code null} without one. */
+    public static @Nullable RateLimiter rateLimiter(HandlerEndpoint endpoint) {
+        dev.warren.protection.RateLimit limit = endpoint.settings().rateLimit();
+        if (limit == null) {
+            return null;
+        }
+        return RateLimiter.of(endpoint.queue(), io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+                .limitForPeriod(limit.permits())
+                .limitRefreshPeriod(limit.period())
+                // A reservation may wait up to a whole period; the pipeline waits for it in slices.
+                .timeoutDuration(limit.period().plusMillis(1))
+                .build());
+    }
+
     /** Who hears what happens to each message; the transport reports retries and dead letters to it. */
     public DeliveryListener listener() {
         return listener;
