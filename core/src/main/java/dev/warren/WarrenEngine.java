@@ -106,7 +106,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         this.connectionFactory = builder.connectionFactory;
         this.timeScale = builder.timeScale;
         this.scanner = new HandlerScanner(builder.consumerDefaults, timeScale.scale(builder.consumerCustomizer),
-                builder.nameResolver);
+                builder.nameResolver, builder.consumerFilter);
         this.jsonMapper = builder.jsonMapper;
         this.publisherSettings = builder.publisherSettings;
         this.deliveryListener = builder.deliveryListener;
@@ -520,6 +520,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         };
         private dev.warren.consumer.DeliveryListener deliveryListener = dev.warren.consumer.DeliveryListener.NONE;
         private dev.warren.internal.TimeScale timeScale = dev.warren.internal.TimeScale.NONE;
+        private java.util.function.Predicate<String> consumerFilter = name -> true;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -548,6 +549,24 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
          */
         public Builder handler(Object bean, Class<?> annotatedType) {
             handlers.put(Objects.requireNonNull(bean, "bean"), Objects.requireNonNull(annotatedType, "annotatedType"));
+            return this;
+        }
+
+        /**
+         * Runs only the handlers whose consumer name (a {@code @Consumer}'s queue, or
+         * {@code <topic>.<group>} of a {@code @Subscribe}) the filter accepts, leaving the others
+         * to another engine, such as one on the other transport. The others are still checked.
+         *
+         * <pre>{@code
+         * Set<String> onJms = Set.of("legacy.invoices");
+         * builder.consumerFilter(name -> !onJms.contains(name));
+         * }</pre>
+         *
+         * @param consumerFilter accepts the consumer names to run; by default all
+         * @return this builder
+         */
+        public Builder consumerFilter(java.util.function.Predicate<String> consumerFilter) {
+            this.consumerFilter = Objects.requireNonNull(consumerFilter, "consumerFilter");
             return this;
         }
 

@@ -105,7 +105,7 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
         this.deliveryListener = builder.deliveryListener;
         this.timeScale = builder.timeScale;
         HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, timeScale.scale(builder.consumerCustomizer),
-                builder.nameResolver);
+                builder.nameResolver, builder.consumerFilter);
         builder.handlers.forEach((bean, type) -> endpoints.addAll(scanner.scan(bean, type)));
         this.publisher = new JmsPublisher(connectionFactory, destinations, jsonMapper, deliveryListener);
         this.deadLetters = new JmsDeadLetters(connectionFactory, destinations,
@@ -277,6 +277,7 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
         private ObservationRegistry observations = ObservationRegistry.NOOP;
         private DeliveryListener deliveryListener = DeliveryListener.NONE;
         private TimeScale timeScale = TimeScale.NONE;
+        private java.util.function.Predicate<String> consumerFilter = name -> true;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -305,6 +306,24 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
          */
         public Builder handler(Object bean, Class<?> annotatedType) {
             handlers.put(Objects.requireNonNull(bean, "bean"), Objects.requireNonNull(annotatedType, "annotatedType"));
+            return this;
+        }
+
+        /**
+         * Runs only the handlers whose consumer name (a {@code @Consumer}'s queue, or
+         * {@code <topic>.<group>} of a {@code @Subscribe}) the filter accepts, leaving the others
+         * to another engine, such as one on the other transport. The others are still checked.
+         *
+         * <pre>{@code
+         * Set<String> onJms = Set.of("legacy.invoices");
+         * builder.consumerFilter(onJms::contains);
+         * }</pre>
+         *
+         * @param consumerFilter accepts the consumer names to run; by default all
+         * @return this builder
+         */
+        public Builder consumerFilter(java.util.function.Predicate<String> consumerFilter) {
+            this.consumerFilter = Objects.requireNonNull(consumerFilter, "consumerFilter");
             return this;
         }
 

@@ -33,11 +33,24 @@ public final class HandlerScanner {
     private final ConsumerSettings defaults;
     private final ConsumerCustomizer customizer;
     private final UnaryOperator<String> nameResolver;
+    private final java.util.function.Predicate<String> consumerFilter;
 
     public HandlerScanner(ConsumerSettings defaults, ConsumerCustomizer customizer, UnaryOperator<String> nameResolver) {
+        this(defaults, customizer, nameResolver, name -> true);
+    }
+
+    /**
+     * Creates a scanner that keeps only some handlers.
+     *
+     * @param consumerFilter accepts the consumer names of the handlers to keep; the others are
+     *     still checked, so that a bad handler fails whichever engine runs it
+     */
+    public HandlerScanner(ConsumerSettings defaults, ConsumerCustomizer customizer, UnaryOperator<String> nameResolver,
+            java.util.function.Predicate<String> consumerFilter) {
         this.defaults = defaults;
         this.customizer = customizer;
         this.nameResolver = nameResolver;
+        this.consumerFilter = consumerFilter;
     }
 
     /**
@@ -65,8 +78,11 @@ public final class HandlerScanner {
                     throw invalid(method, "has both @Consumer and @Subscribe; a handler consumes one queue, so keep one");
                 }
                 HandlerMethod handler = bind(bean, method);
-                endpoints.add(consumer != null ? consumerEndpoint(consumer, method, handler)
-                        : subscriptionEndpoint(subscribe, method, handler));
+                HandlerEndpoint endpoint = consumer != null ? consumerEndpoint(consumer, method, handler)
+                        : subscriptionEndpoint(subscribe, method, handler);
+                if (consumerFilter.test(endpoint.consumerName())) {
+                    endpoints.add(endpoint);
+                }
             }
         }
         return endpoints;

@@ -19,7 +19,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -38,8 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the store {@code warren.idempotency.store} names (memory, redis or jdbc). Payloads marked
  * {@code @Valid} are checked with the application's Bean Validation validator.
  *
- * <p>Active unless {@code warren.transport} is {@code jms}; {@link WarrenJmsAutoConfiguration}
- * then runs the same handlers on a JMS provider.
+ * <p>Active unless {@code warren.transport} is {@code jms}, and then still for the queues whose
+ * {@code warren.queues.<name>.transport} is {@code rabbitmq}; {@link WarrenJmsAutoConfiguration}
+ * runs the other handlers on a JMS provider.
  *
  * @since 0.1
  */
@@ -51,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnClass({WarrenEngine.class, ConnectionFactory.class})
 @ConditionalOnBean(ConnectionFactory.class)
 @ConditionalOnProperty(prefix = "warren", name = "enabled", matchIfMissing = true)
-@Conditional(WarrenAutoConfiguration.NotJmsTransport.class)
+@Conditional(dev.warren.spring.autoconfigure.internal.TransportsInUse.RabbitMq.class)
 @EnableConfigurationProperties(WarrenProperties.class)
 @Import({dev.warren.spring.autoconfigure.internal.ConsoleConfiguration.class, IdempotencyStoreConfiguration.class})
 public class WarrenAutoConfiguration {
@@ -64,6 +64,7 @@ public class WarrenAutoConfiguration {
      * @return the converter
      */
     @Bean
+    @ConditionalOnMissingBean
     PropertiesConverter warrenPropertiesConverter(WarrenProperties properties, Environment environment) {
         return new PropertiesConverter(properties, environment);
     }
@@ -108,7 +109,8 @@ public class WarrenAutoConfiguration {
                 .idempotencyStore(idempotencyStore)
                 .idempotencyStores(new dev.warren.spring.autoconfigure.internal.IdempotencyStores(beanFactory,
                         properties.getIdempotency()))
-                .nameResolver(environment::resolveRequiredPlaceholders);
+                .nameResolver(environment::resolveRequiredPlaceholders)
+                .consumerFilter(name -> converter.queueTransport(name) == WarrenProperties.Transport.RABBITMQ);
         jsonMapper.ifAvailable(builder::jsonMapper);
         observations.ifAvailable(builder::observationRegistry);
         ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable());
@@ -229,22 +231,6 @@ public class WarrenAutoConfiguration {
                 ObjectProvider<HandlerBeans> handlerBeans, ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
             return () -> handlerBeans.ifAvailable(beans -> beans.onStarted(
                     engine -> registry.forEach(meters -> dev.warren.spring.autoconfigure.internal.WarrenMeters.bind(engine, meters))));
-        }
-    }
-
-    /**
-     * Matches unless {@code warren.transport} is jms, so that a value that is neither rabbitmq nor
-     * jms reaches the binding of {@link WarrenProperties} and fails start-up with the allowed values
-     * instead of leaving the application without Warren.
-     */
-    static final class NotJmsTransport extends NoneNestedConditions {
-
-        NotJmsTransport() {
-            super(ConfigurationPhase.PARSE_CONFIGURATION);
-        }
-
-        @ConditionalOnProperty(prefix = "warren", name = "transport", havingValue = "jms")
-        static final class JmsTransport {
         }
     }
 

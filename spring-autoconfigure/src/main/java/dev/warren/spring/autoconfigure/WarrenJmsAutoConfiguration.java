@@ -13,6 +13,7 @@ import dev.warren.spring.autoconfigure.internal.IdempotencyStoreConfiguration;
 import dev.warren.spring.autoconfigure.internal.IdempotencyStores;
 import dev.warren.spring.autoconfigure.internal.JmsEngineLifecycle;
 import dev.warren.spring.autoconfigure.internal.PropertiesConverter;
+import dev.warren.spring.autoconfigure.internal.TransportsInUse;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.jms.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,10 +23,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -34,11 +35,13 @@ import org.springframework.util.ClassUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configures Warren on a JMS provider when {@code warren.transport=jms}: the same
+ * Auto-configures Warren on a JMS provider when {@code warren.transport=jms}, or for the queues
+ * and topics whose {@code warren.queues.<name>.transport} or {@code warren.topics.<topic>.transport}
+ * is {@code jms} (see {@link WarrenMixedTransportsAutoConfiguration}): the same
  * {@code @Consumer} and {@code @Subscribe} methods, the {@link Warren} publisher and the
  * {@link DeadLetters} operations as on RabbitMQ, through {@link JmsWarrenEngine} on the
  * application's {@code jakarta.jms.ConnectionFactory} (Spring Boot's ActiveMQ Artemis one, or any
- * provider's bean). {@link WarrenAutoConfiguration} backs off meanwhile.
+ * provider's bean). {@link WarrenAutoConfiguration} backs off unless some queues stay on RabbitMQ.
  *
  * <pre>
  * warren:
@@ -59,7 +62,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @since 0.1
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(after = WarrenAutoConfiguration.class, afterName = {
         "org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration",
         "org.springframework.boot.jms.autoconfigure.JndiConnectionFactoryAutoConfiguration",
         "org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration",
@@ -68,7 +71,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "warren.enabled", matchIfMissing = true)
-@ConditionalOnProperty(prefix = "warren", name = "transport", havingValue = "jms")
+@Conditional(TransportsInUse.Jms.class)
 @EnableConfigurationProperties(WarrenProperties.class)
 public class WarrenJmsAutoConfiguration {
 
@@ -84,12 +87,13 @@ public class WarrenJmsAutoConfiguration {
     /** The engine and its beans, when warren-jms is present. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBooleanProperty(name = "warren.enabled", matchIfMissing = true)
-    @ConditionalOnProperty(prefix = "warren", name = "transport", havingValue = "jms")
+    @Conditional(TransportsInUse.Jms.class)
     @ConditionalOnClass(name = {ENGINE_CLASS, CONNECTION_FACTORY_CLASS})
     @Import(IdempotencyStoreConfiguration.class)
     static class EngineConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean
         PropertiesConverter warrenPropertiesConverter(WarrenProperties properties, Environment environment) {
             return new PropertiesConverter(properties, environment);
         }
@@ -134,7 +138,8 @@ public class WarrenJmsAutoConfiguration {
                     .idempotencyStore(idempotencyStore)
                     .idempotencyStores(new IdempotencyStores(beanFactory, properties.getIdempotency()))
                     .retryDelivery(RetryDelivery.valueOf(properties.getJms().getRetryDelivery().name()))
-                    .nameResolver(environment::resolveRequiredPlaceholders);
+                    .nameResolver(environment::resolveRequiredPlaceholders)
+                    .consumerFilter(name -> converter.queueTransport(name) == WarrenProperties.Transport.JMS);
             for (String name : converter.configuredBreakerNames()) {
                 CircuitBreakerSettings settings = converter.breakerResolver().apply(name);
                 if (settings != null) {
@@ -240,7 +245,7 @@ public class WarrenJmsAutoConfiguration {
     /** Fails start-up when warren-jms is missing, rather than leaving the application without Warren. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBooleanProperty(name = "warren.enabled", matchIfMissing = true)
-    @ConditionalOnProperty(prefix = "warren", name = "transport", havingValue = "jms")
+    @Conditional(TransportsInUse.Jms.class)
     @ConditionalOnMissingClass(ENGINE_CLASS)
     static class MissingJmsConfiguration {
 

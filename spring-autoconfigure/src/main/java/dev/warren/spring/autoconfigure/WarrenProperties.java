@@ -39,9 +39,10 @@ public class WarrenProperties {
     private boolean enabled = true;
 
     /**
-     * The broker every handler and the publisher of this application use: rabbitmq (Spring Boot's
+     * The broker the handlers and the publisher of this application use: rabbitmq (Spring Boot's
      * spring.rabbitmq.* connection) or jms (the application's jakarta.jms.ConnectionFactory; needs
-     * dev.warren:warren-jms and a JMS provider such as spring-boot-starter-artemis).
+     * dev.warren:warren-jms and a JMS provider such as spring-boot-starter-artemis). A queue or
+     * topic may name the other one in warren.queues.<name>.transport or warren.topics.<topic>.transport.
      */
     private Transport transport = Transport.RABBITMQ;
 
@@ -139,6 +140,20 @@ public class WarrenProperties {
 
         /** The queue type of the group queues; by default warren.defaults.queue-type. */
         private @Nullable QueueType queueType;
+
+        /**
+         * The broker of this topic, when it is not warren.transport's: warren.publish to it goes
+         * there. Each subscriber group's own broker is warren.queues.<topic>.<group>.transport.
+         */
+        private @Nullable Transport transport;
+
+        public @Nullable Transport getTransport() {
+            return transport;
+        }
+
+        public void setTransport(@Nullable Transport transport) {
+            this.transport = transport;
+        }
 
         public List<String> getGroups() {
             return groups;
@@ -766,6 +781,20 @@ public class WarrenProperties {
 
         /** Further queue arguments, such as x-max-length: 100000 or x-overflow: reject-publish. */
         private Map<String, String> arguments = new LinkedHashMap<>();
+
+        /**
+         * The broker of this queue, when it is not warren.transport's: its handler runs there and
+         * warren.send to it goes there, so one application can use RabbitMQ and a JMS provider side by side.
+         */
+        private @Nullable Transport transport;
+
+        public @Nullable Transport getTransport() {
+            return transport;
+        }
+
+        public void setTransport(@Nullable Transport transport) {
+            this.transport = transport;
+        }
 
         public Map<String, String> getArguments() {
             return arguments;

@@ -46,7 +46,16 @@ public final class HandlerBeans implements SmartInitializingSingleton, SmartLife
     @Override
     public void afterSingletonsInstantiated() {
         Set<String> consumerNames = new TreeSet<>();
-        find(beanFactory).forEach(handler -> consumerNames.addAll(engine.register(handler.bean(), handler.annotatedType())));
+        List<Handler> handlers = find(beanFactory);
+        handlers.forEach(handler -> consumerNames.addAll(engine.register(handler.bean(), handler.annotatedType())));
+        if (converter.usesBothTransports()) {
+            // The JMS engine runs the other handlers; their entries are no typos. It leaves the warning to this one.
+            dev.warren.internal.handler.HandlerScanner scanner = new dev.warren.internal.handler.HandlerScanner(
+                    dev.warren.consumer.ConsumerSettings.DEFAULTS, dev.warren.consumer.ConsumerCustomizer.NONE,
+                    converter::resolveName);
+            handlers.forEach(handler -> scanner.scan(handler.bean(), handler.annotatedType())
+                    .forEach(endpoint -> consumerNames.add(endpoint.consumerName())));
+        }
         warnUnmatched(converter, consumerNames);
     }
 

@@ -29,6 +29,9 @@ public final class JmsEngineLifecycle implements SmartInitializingSingleton, Sma
 
     @Override
     public void afterSingletonsInstantiated() {
+        if (converter.usesBothTransports()) {
+            return; // the RabbitMQ side knows every handler and warns for both
+        }
         // A handler's consumer name is its queue name, on JMS as on RabbitMQ.
         HandlerBeans.warnUnmatched(converter, new TreeSet<>(engine.queues()));
     }

@@ -225,6 +225,8 @@ public final class PropertiesConverter {
     public Set<String> unmatchedQueueProperties(Collection<String> consumerNames) {
         Set<String> known = new TreeSet<>(consumerNames);
         known.addAll(namesWithSuffix(QUEUES, ".declare"));
+        // A queue that only names its broker is one this application sends to, not a typo.
+        known.addAll(namesWithSuffix(QUEUES, ".transport"));
         Set<String> unmatched = new TreeSet<>();
         propertyNames().stream()
                 .filter(name -> name.startsWith(QUEUES + ".") || name.startsWith(QUEUES + "["))
@@ -317,6 +319,41 @@ public final class PropertiesConverter {
             }
         }
         return topology.build();
+    }
+
+    /** Whether the configuration puts some queues or topics on RabbitMQ and others on JMS. */
+    public boolean usesBothTransports() {
+        return TransportsInUse.of(environment).size() > 1;
+    }
+
+    /** Resolves the placeholders in a handler annotation's names, as the engines do. */
+    public String resolveName(String name) {
+        return environment.resolveRequiredPlaceholders(name);
+    }
+
+    /**
+     * The broker of a queue: its {@code warren.queues.<name>.transport}, else {@code warren.transport}.
+     *
+     * @param name a queue or consumer name ({@code <topic>.<group>} for a subscription)
+     * @return where the queue's handler runs and where sends to it go
+     */
+    public WarrenProperties.Transport queueTransport(String name) {
+        Entry entry = queueEntry(name);
+        return entry != null && entry.overrides().getTransport() != null ? entry.overrides().getTransport()
+                : properties.getTransport();
+    }
+
+    /**
+     * The broker of a topic: its {@code warren.topics.<topic>.transport}, else {@code warren.transport}.
+     *
+     * @param topic the topic
+     * @return where publishes to the topic go
+     */
+    public WarrenProperties.Transport topicTransport(String topic) {
+        Bound<WarrenProperties.TopicDeclaration> bound = bindByName("warren.topics", topic, "",
+                WarrenProperties.TopicDeclaration.class);
+        return bound != null && bound.value().getTransport() != null ? bound.value().getTransport()
+                : properties.getTransport();
     }
 
     /** The names between {@code prefix.} and {@code suffix} (or a list index after it) among all property names. */
