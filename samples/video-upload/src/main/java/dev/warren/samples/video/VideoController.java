@@ -1,6 +1,9 @@
 package dev.warren.samples.video;
 
 import dev.warren.Warren;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -17,7 +20,7 @@ public class VideoController {
 
     static final List<String> TASKS = List.of("thumbnail", "720p", "1080p");
 
-    record Upload(String title) {
+    record Upload(@NotBlank @Size(max = 200) String title) {
     }
 
     record Accepted(String status, String videoId) {
@@ -36,7 +39,7 @@ public class VideoController {
     }
 
     @PostMapping("/videos")
-    public ResponseEntity<Accepted> upload(@RequestBody Upload upload) throws InterruptedException {
+    public ResponseEntity<Accepted> upload(@Valid @RequestBody Upload upload) throws InterruptedException {
         String videoId = UUID.randomUUID().toString();
         media.save(videoId);
         videos.create(videoId, upload.title());

@@ -60,6 +60,11 @@ class VideoUploadIT {
                     .containsExactlyInAnyOrder("thumbnail", "720p", "1080p", "notification");
         }));
 
+        // An upload without a title is refused before anything is saved or queued.
+        ResponseEntity<Map> untitled = api.post().uri("/videos").body(Map.of()).retrieve()
+                .onStatus(status -> true, (request, response) -> { }).toEntity(Map.class);
+        assertThat(untitled.getStatusCode()).isEqualTo(HttpStatusCode.valueOf(400));
+
         JdbcClient jdbc = JdbcClient.create(new org.springframework.jdbc.datasource.DriverManagerDataSource(schema.jdbcUrl()));
         List<Map<String, Object>> rows = jdbc.sql("SELECT processed_by, deliveries FROM videos").query().listOfRows();
         assertThat(rows).hasSize(6).allSatisfy(row -> assertThat(row.get("deliveries")).isEqualTo(1));
