@@ -48,9 +48,36 @@ public final class TopologyDeclarer {
         try (Connection connection = connectionFactory.createConnection()) {
             declare(topology, connection);
         } catch (AmqpException e) {
-            throw new WarrenException("Could not declare Warren's queues: RabbitMQ is not reachable ("
-                    + e.getMessage() + "); start the broker or fix spring.rabbitmq.* / the connection factory", e);
+            throw new WarrenException(connectionFailure(e), e);
         }
+    }
+
+    /**
+     * Why the broker could not be reached and what to change. A refused TLS handshake gets its own
+     * text: "not reachable" would send the operator looking at the network instead of certificates.
+     */
+    static String connectionFailure(AmqpException e) {
+        javax.net.ssl.SSLException tls = tlsFailure(e);
+        if (tls != null) {
+            return "Could not declare Warren's queues: the TLS handshake with RabbitMQ failed (" + tls.getMessage()
+                    + "); the broker's certificate must be signed by a CA in the trust material of the connection "
+                    + "factory (spring.rabbitmq.ssl.bundle, or the JVM's trust store) and name the host connected to, "
+                    + "and a broker that requires client certificates must get one from that bundle's key";
+        }
+        return "Could not declare Warren's queues: RabbitMQ is not reachable (" + e.getMessage()
+                + "); start the broker or fix spring.rabbitmq.* / the connection factory";
+    }
+
+    private static javax.net.ssl.@Nullable SSLException tlsFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException tls) {
+                return tls;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** Declares everything on the given connection; used again whenever the connection is re-created. */
