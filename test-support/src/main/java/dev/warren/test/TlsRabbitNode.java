@@ -3,11 +3,15 @@ package dev.warren.test;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -230,6 +236,39 @@ public final class TlsRabbitNode implements AutoCloseable {
             throw new IllegalStateException("Node " + nodeName + " runs without the management API; start it with managementApi(true)");
         }
         return URI.create("https://localhost:" + managementPort);
+    }
+
+    /**
+     * The management API over https, as guest, verifying the node's certificate with
+     * {@link #caCertificate()}: faster than {@link #ctl} for policies and users.
+     *
+     * @return the API of the virtual host {@code /}
+     * @throws IllegalStateException when the node runs without it
+     */
+    public RabbitManagement management() {
+        return new RabbitManagement(managementUrl(), "guest", "guest", "/", trustingCa());
+    }
+
+    /**
+     * An {@link SSLContext} that trusts {@link #caCertificate()} only, for clients the test builds itself.
+     *
+     * @return a new context without key material
+     */
+    public SSLContext trustingCa() {
+        try (InputStream in = Files.newInputStream(certificates.caCertificate())) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + certificates.caCertificate(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not load " + certificates.caCertificate() + " as a trusted CA", e);
+        }
     }
 
     /** @return the PEM file of the CA that signed the broker's and the client's certificates */

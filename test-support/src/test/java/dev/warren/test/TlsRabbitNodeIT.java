@@ -6,15 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,7 +28,7 @@ class TlsRabbitNodeIT {
             assertThat(node.nodeName()).startsWith("warren-tls-").endsWith("@localhost");
             assertThat(port).isNotIn(5671, 5672, 15672, 25672);
 
-            try (Connection connection = factory(node.port(), trusting(node.caCertificate())).newConnection()) {
+            try (Connection connection = factory(node.port(), node.trustingCa()).newConnection()) {
                 assertThat(connection.isOpen()).isTrue();
                 assertThat(node.ctl("list_connections", "ssl", "--quiet", "--no-table-headers").strip()).isEqualTo("true");
             }
@@ -47,12 +42,12 @@ class TlsRabbitNodeIT {
             plain.setHandshakeTimeout(3_000);
             assertThatThrownBy(plain::newConnection).isInstanceOf(java.io.IOException.class);
 
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(node.caCertificate())).build();
-            HttpResponse<String> overview = https.send(HttpRequest.newBuilder(node.managementUrl().resolve("/api/overview"))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(overview.statusCode()).isEqualTo(200);
-            assertThat(overview.body()).contains("\"node\":\"" + node.nodeName() + "\"");
+            RabbitManagement management = node.management();
+            String user = RabbitBroker.uniqueName("it-tls-user");
+            management.createUser(user, "pw", "");
+            assertThat(management.userExists(user)).isTrue();
+            management.deleteUser(user);
+            assertThat(management.userExists(user)).isFalse();
         }
         assertThat(directory).doesNotExist();
         assertThat(Services.answers("127.0.0.1", port)).isFalse();
