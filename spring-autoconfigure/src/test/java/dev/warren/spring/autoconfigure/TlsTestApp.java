@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.springframework.boot.SpringBootConfiguration;
+
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Bean;
 /**
  * An application with one {@code @Consumer} of {@code ${test.queue}}, connected to a
  * {@link TlsRabbitNode} over {@code amqps://} through Spring Boot's SSL bundles, as an
- * application's configuration would do it.
+ * application's configuration would do it. Not a {@code @Configuration}, so that the component scans of
+ * the other test applications in this package leave it out.
  */
-@SpringBootConfiguration
+
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 class TlsTestApp {
 
