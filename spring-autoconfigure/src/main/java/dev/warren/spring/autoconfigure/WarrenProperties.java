@@ -382,9 +382,10 @@ public class WarrenProperties {
         private boolean checkPolicies = true;
 
         /**
-         * The API's URL, http or https, without credentials. By default http on port 15672 of the
-         * RabbitMQ host, or https on port 15671 when spring.rabbitmq.ssl is enabled, used when it
-         * answers.
+         * The API's URL, http or https. By default http on port 15672 of the RabbitMQ host, or
+         * https on port 15671 when spring.rabbitmq.ssl is enabled, used when it answers.
+         * Credentials written into it (https://user:password@host) are taken out of it and used
+         * as username and password.
          */
         private java.net.@Nullable URI url;
 

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.warren.Warren;
 import dev.warren.WarrenException;
+import dev.warren.deadletter.DeadLetterQueue;
+import dev.warren.deadletter.DeadLetters;
 import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.TlsRabbitNode;
@@ -67,6 +69,8 @@ class TlsIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> context.getBean(TlsTestApp.Inbox.class).received,
                 received -> received.contains(new TlsTestApp.Greeting("over TLS")));
+        // The dead-letter operations open connections and channels of their own: the same factory's.
+        assertThat(context.getBean(DeadLetters.class).queues()).extracting(DeadLetterQueue::queue).contains(queue);
         // The node has no plain listener, so this says more about what is open: every connection
         // (publisher's and consumers') is TLS 1.2 or later.
         List<String> connections = node.ctl("list_connections", "ssl", "ssl_protocol", "--quiet", "--no-table-headers")
