@@ -46,8 +46,8 @@ public final class ManagementApis {
      * @param sslBundles the application's SSL bundles, when it has them
      * @return the API; {@code null} when the check is off, or no URL is set and nothing answers at
      *     the default one
-     * @throws IllegalStateException when warren.management.ssl.bundle names a bundle the
-     *     application does not have
+     * @throws IllegalStateException when warren.management.url is neither http nor https, or
+     *     warren.management.ssl.bundle names a bundle the application does not have
      */
     public static @Nullable ManagementApi resolve(WarrenProperties.Management management, @Nullable RabbitProperties rabbit,
             @Nullable RabbitConnectionDetails connection, @Nullable SslBundles sslBundles) {
@@ -76,6 +76,9 @@ public final class ManagementApis {
                 log.debug("No management API answers at {}; the check of broker policies is skipped", url);
                 return null;
             }
+        } else if (!"http".equals(scheme(url)) && !"https".equals(scheme(url))) {
+            throw new IllegalStateException("warren.management.url must be an http or https URL, such as "
+                    + "https://rabbit.internal:15671, but was " + url);
         } else if (amqpTls && "http".equals(scheme(url))) {
             log.warn("warren.management.url is {} (plain http) while the RabbitMQ connection uses TLS: the management API's "
                     + "password travels unencrypted; use the API's https listener", url);

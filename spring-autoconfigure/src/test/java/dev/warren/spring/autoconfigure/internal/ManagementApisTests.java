@@ -98,6 +98,15 @@ class ManagementApisTests {
     }
 
     @Test
+    void urlWithoutHttpOrHttpsNamesTheProperty() {
+        management.setUrl(URI.create("rabbit.internal:15672"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManagementApis.resolve(management, rabbit, null, null))
+                .hasMessage("warren.management.url must be an http or https URL, such as https://rabbit.internal:15671, "
+                        + "but was rabbit.internal:15672");
+    }
+
+    @Test
     void noCheckNoApi() {
         management.setCheckPolicies(false);
         management.setUrl(URI.create("https://rabbit.internal:15671"));
