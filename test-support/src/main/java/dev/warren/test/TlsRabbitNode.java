@@ -419,12 +419,16 @@ public final class TlsRabbitNode implements AutoCloseable {
     }
 
     private static String rabbitmqServer() {
-        for (Path candidate : SERVER_LOCATIONS) {
+        return rabbitmqServer(SERVER_LOCATIONS, System.getenv("PATH"));
+    }
+
+    /** The rabbitmq-server script: at a package's usual location, else on the path; else a failure saying what to install. */
+    static String rabbitmqServer(List<Path> locations, @Nullable String path) {
+        for (Path candidate : locations) {
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();
             }
         }
-        String path = System.getenv("PATH");
         if (path != null) {
             for (String entry : path.split(java.io.File.pathSeparator)) {
                 Path candidate = Path.of(entry, "rabbitmq-server");
