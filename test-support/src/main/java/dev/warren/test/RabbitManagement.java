@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The broker's management HTTP API, for tests that set up policies or virtual hosts. Policies
@@ -27,13 +28,25 @@ public final class RabbitManagement {
     private final String username;
     private final String password;
     private final String virtualHost;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
+    private final javax.net.ssl.@Nullable SSLContext sslContext;
+    private final HttpClient http;
 
     RabbitManagement(URI url, String username, String password, String virtualHost) {
+        this(url, username, password, virtualHost, null);
+    }
+
+    /** An API over https whose certificate is verified with {@code sslContext}'s trust material. */
+    RabbitManagement(URI url, String username, String password, String virtualHost, javax.net.ssl.@Nullable SSLContext sslContext) {
         this.url = url;
         this.username = username;
         this.password = password;
         this.virtualHost = virtualHost;
+        this.sslContext = sslContext;
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3));
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.http = builder.build();
     }
 
     /** @return the API's base URL */
@@ -86,7 +99,7 @@ public final class RabbitManagement {
      * @return an API for that virtual host, with these credentials
      */
     public RabbitManagement forVirtualHost(String name) {
-        return new RabbitManagement(url, username, password, name);
+        return new RabbitManagement(url, username, password, name, sslContext);
     }
 
     /**
@@ -122,6 +135,48 @@ public final class RabbitManagement {
      */
     public boolean virtualHostExists(String name) {
         return status(HttpRequest.newBuilder(virtualHostUri(name)).GET()) == 200;
+    }
+
+    /**
+     * Creates a user (or replaces its password and tags) and gives it every permission in this API's
+     * virtual host. Delete it with {@link #deleteUser}.
+     *
+     * @param name the user name
+     * @param password its password
+     * @param tags its tags, comma-separated, e.g. {@code monitoring}; empty for none
+     * @throws IllegalStateException when the API refuses, for example for a user without the
+     *     administrator tag
+     */
+    public void createUser(String name, String password, String tags) {
+        String body = "{\"password\":\"" + json(password) + "\",\"tags\":\"" + json(tags) + "\"}";
+        send(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"));
+        send(HttpRequest.newBuilder(url.resolve("/api/permissions/" + encode(virtualHost) + "/" + encode(name)))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"))
+                .header("Content-Type", "application/json"));
+    }
+
+    /**
+     * Deletes a user, closing its connections' access; does nothing when it does not exist.
+     *
+     * @param name the user name
+     */
+    public void deleteUser(String name) {
+        send(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).DELETE());
+    }
+
+    /**
+     * Whether a user exists.
+     *
+     * @param name the user name
+     * @return {@code true} when the API knows it
+     */
+    public boolean userExists(String name) {
+        return status(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).GET()) == 200;
+    }
+
+    private static String json(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private URI virtualHostUri(String name) {

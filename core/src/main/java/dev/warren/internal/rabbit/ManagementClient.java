@@ -15,17 +15,27 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads JSON from RabbitMQ's management API. HTTP/1.1, because the broker's server drops HTTP/2 upgrades. */
+/**
+ * Reads JSON from RabbitMQ's management API. HTTP/1.1, because the broker's server drops HTTP/2
+ * upgrades. Over https the JDK's client verifies the certificate chain and the host name, with the
+ * API's {@code SSLContext} when it has one; redirects are not followed, so the credentials go to
+ * the configured host only.
+ */
 final class ManagementClient {
 
     private final ManagementApi api;
     private final JsonMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
 
     ManagementClient(ManagementApi api, JsonMapper mapper) {
         this.api = api;
         this.mapper = mapper;
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(3));
+        if (api.sslContext() != null) {
+            builder.sslContext(api.sslContext());
+        }
+        this.http = builder.build();
     }
 
     String virtualHostPath() {
@@ -49,6 +59,10 @@ final class ManagementClient {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new WarrenException("The TLS handshake with the RabbitMQ management API at " + api.url() + " failed ("
+                    + e.getMessage() + "), so the credentials were not sent; its certificate must be signed by a CA that "
+                    + "the trust material trusts and name the host of the URL", e);
         } catch (IOException e) {
             throw new WarrenException("The RabbitMQ management API at " + api.url() + " did not answer (" + e.getMessage() + ")", e);
         } catch (InterruptedException e) {

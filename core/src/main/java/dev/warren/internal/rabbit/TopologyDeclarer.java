@@ -48,9 +48,49 @@ public final class TopologyDeclarer {
         try (Connection connection = connectionFactory.createConnection()) {
             declare(topology, connection);
         } catch (AmqpException e) {
-            throw new WarrenException("Could not declare Warren's queues: RabbitMQ is not reachable ("
-                    + e.getMessage() + "); start the broker or fix spring.rabbitmq.* / the connection factory", e);
+            throw new WarrenException(connectionFailure(e, usesTls(connectionFactory)), e);
         }
+    }
+
+    private static boolean usesTls(ConnectionFactory connectionFactory) {
+        return connectionFactory instanceof org.springframework.amqp.rabbit.connection.AbstractConnectionFactory factory
+                && factory.getRabbitConnectionFactory().isSSL();
+    }
+
+    /**
+     * Why the broker could not be reached and what to change. A refused TLS handshake gets its own
+     * text: "not reachable" would send the operator looking at the network instead of certificates.
+     */
+    static String connectionFailure(AmqpException e, boolean tlsConnection) {
+        javax.net.ssl.SSLException tls = tlsFailure(e);
+        if (tls != null) {
+            return "Could not declare Warren's queues: the TLS handshake with RabbitMQ failed (" + tls.getMessage()
+                    + "); the broker's certificate must be signed by a CA in the trust material of the connection "
+                    + "factory (spring.rabbitmq.ssl.bundle, or the JVM's trust store) and name the host connected to, "
+                    + "and a broker that requires client certificates must get one from that bundle's key";
+        }
+        if (tlsConnection) {
+            // With TLS 1.3 the client finishes its handshake before the broker checks the client's
+            // certificate, so a broker that refuses it often shows up as a reset, not an alert.
+            return "Could not declare Warren's queues: RabbitMQ is not reachable (" + e.getMessage() + "). The connection "
+                    + "uses TLS: a broker that requires client certificates closes it like this when the client has none "
+                    + "signed by a CA it trusts; give the SSL bundle of spring.rabbitmq.ssl.bundle the client's certificate "
+                    + "and key. Otherwise start the broker or fix spring.rabbitmq.* / the connection factory";
+        }
+        return "Could not declare Warren's queues: RabbitMQ is not reachable (" + e.getMessage()
+                + "); start the broker or fix spring.rabbitmq.* / the connection factory";
+    }
+
+    private static javax.net.ssl.@Nullable SSLException tlsFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException tls) {
+                return tls;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** Declares everything on the given connection; used again whenever the connection is re-created. */

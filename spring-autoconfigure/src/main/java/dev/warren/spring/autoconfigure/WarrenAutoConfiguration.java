@@ -6,13 +6,14 @@ import dev.warren.deadletter.DeadLetters;
 import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.spring.autoconfigure.internal.HandlerBeans;
 import dev.warren.spring.autoconfigure.internal.IdempotencyStoreConfiguration;
+import dev.warren.spring.autoconfigure.internal.ManagementApis;
 import dev.warren.spring.autoconfigure.internal.PropertiesConverter;
 import dev.warren.topology.ManagementApi;
-import java.net.URI;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -80,6 +82,9 @@ public class WarrenAutoConfiguration {
      * @param environment resolves placeholders in annotation attributes
      * @param properties the warren.* properties
      * @param rabbitProperties the spring.rabbitmq.* properties, for the management API's defaults
+     * @param rabbitConnection the connection Spring Boot's factory was built from: its host,
+     *     credentials and SSL bundle are the management API's defaults
+     * @param sslBundles the SSL bundles, for warren.management.ssl.bundle
      * @param events where queue alerts are published, as {@code dev.warren.monitor.Alert} events
      * @param observations the application's observation registry, for timers and tracing
      * @param deliveryListeners the application's delivery listeners, such as warren-test's harness; all of them hear each message
@@ -90,7 +95,8 @@ public class WarrenAutoConfiguration {
     public WarrenEngine warrenEngine(ConnectionFactory connectionFactory, PropertiesConverter converter,
             ObjectProvider<JsonMapper> jsonMapper, IdempotencyStore idempotencyStore,
             ConfigurableListableBeanFactory beanFactory, Environment environment, WarrenProperties properties,
-            ObjectProvider<RabbitProperties> rabbitProperties, org.springframework.context.ApplicationEventPublisher events,
+            ObjectProvider<RabbitProperties> rabbitProperties, ObjectProvider<RabbitConnectionDetails> rabbitConnection,
+            ObjectProvider<SslBundles> sslBundles, org.springframework.context.ApplicationEventPublisher events,
             ObjectProvider<io.micrometer.observation.ObservationRegistry> observations,
             ObjectProvider<dev.warren.consumer.DeliveryListener> deliveryListeners) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
@@ -113,7 +119,9 @@ public class WarrenAutoConfiguration {
                 .consumerFilter(name -> converter.queueTransport(name) == WarrenProperties.Transport.RABBITMQ);
         jsonMapper.ifAvailable(builder::jsonMapper);
         observations.ifAvailable(builder::observationRegistry);
-        ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable());
+        ManagementApis.warnAboutUnverifiedTls(rabbitProperties.getIfAvailable(), rabbitConnection.getIfAvailable());
+        ManagementApi managementApi = ManagementApis.resolve(properties.getManagement(), rabbitProperties.getIfAvailable(),
+                rabbitConnection.getIfAvailable(), sslBundles.getIfAvailable());
         if (managementApi != null) {
             builder.managementApi(managementApi);
         }
@@ -160,41 +168,6 @@ public class WarrenAutoConfiguration {
     HandlerBeans warrenHandlerBeans(ConfigurableListableBeanFactory beanFactory, WarrenEngine engine,
             PropertiesConverter converter) {
         return new HandlerBeans(beanFactory, engine, converter);
-    }
-
-    /**
-     * The management API to check policies through: the configured URL, or port 15672 of the
-     * broker's host when something answers there; {@code null} when the check is off or there is
-     * no API.
-     */
-    static @org.jspecify.annotations.Nullable ManagementApi managementApi(WarrenProperties.Management management,
-            @org.jspecify.annotations.Nullable RabbitProperties rabbit) {
-        if (!management.isCheckPolicies()) {
-            return null;
-        }
-        String host = rabbit != null ? rabbit.determineHost() : "localhost";
-        URI url = management.getUrl();
-        if (url == null) {
-            url = URI.create("http://" + host + ":15672");
-            if (!answers(url)) {
-                return null;
-            }
-        }
-        String username = management.getUsername() != null ? management.getUsername()
-                : rabbit != null ? rabbit.determineUsername() : "guest";
-        String password = management.getPassword() != null ? management.getPassword()
-                : rabbit != null && rabbit.determinePassword() != null ? rabbit.determinePassword() : "guest";
-        String virtualHost = rabbit != null && rabbit.determineVirtualHost() != null ? rabbit.determineVirtualHost() : "/";
-        return new ManagementApi(url, username, password, virtualHost);
-    }
-
-    private static boolean answers(URI url) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()), 300);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     /** Warren's health, when Spring Boot's health support is present. */

@@ -396,7 +396,12 @@ public class WarrenProperties {
         /** Whether to check the broker's policies at start-up. */
         private boolean checkPolicies = true;
 
-        /** The API's URL; by default port 15672 of the RabbitMQ host, used when it answers. */
+        /**
+         * The API's URL, http or https. By default http on port 15672 of the RabbitMQ host, or
+         * https on port 15671 when spring.rabbitmq.ssl is enabled, used when it answers.
+         * Credentials written into it (https://user:password@host) are taken out of it and used
+         * as username and password.
+         */
         private java.net.@Nullable URI url;
 
         /** The API user; by default spring.rabbitmq.username. Needs the monitoring tag. */
@@ -404,6 +409,32 @@ public class WarrenProperties {
 
         /** The API password; by default spring.rabbitmq.password. */
         private @Nullable String password;
+
+        /** TLS towards an https URL. */
+        private final Ssl ssl = new Ssl();
+
+        public Ssl getSsl() {
+            return ssl;
+        }
+
+        /** TLS towards the management API. */
+        public static class Ssl {
+
+            /**
+             * The SSL bundle (spring.ssl.bundle.*) whose trust material verifies the API's
+             * certificate; by default the bundle of spring.rabbitmq.ssl.bundle, else the JVM's
+             * trust store.
+             */
+            private @Nullable String bundle;
+
+            public @Nullable String getBundle() {
+                return bundle;
+            }
+
+            public void setBundle(@Nullable String bundle) {
+                this.bundle = bundle;
+            }
+        }
 
         public boolean isCheckPolicies() {
             return checkPolicies;

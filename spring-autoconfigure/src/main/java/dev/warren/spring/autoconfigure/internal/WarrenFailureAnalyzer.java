@@ -19,7 +19,33 @@ public final class WarrenFailureAnalyzer extends AbstractFailureAnalyzer<WarrenE
                             + "' and Warren's agree, as described above, then restart the application.",
                     cause);
         }
+        if (hasTlsCause(cause)) {
+            return new FailureAnalysis("Warren could not start: " + cause.getMessage(),
+                    "Trust the CA that signed the broker's certificate in the SSL bundle that spring.rabbitmq.ssl.bundle names "
+                            + "(spring.ssl.bundle.pem.<name>.truststore.certificate), connect to a host name that the certificate "
+                            + "names (spring.rabbitmq.addresses), and if the broker requires client certificates, give that bundle "
+                            + "the client's certificate and key (spring.ssl.bundle.pem.<name>.keystore.*). Keep verification on.",
+                    cause);
+        }
+        if (hasCause(cause, org.springframework.amqp.AmqpException.class)) {
+            return new FailureAnalysis("Warren could not start: " + cause.getMessage(),
+                    "Start RabbitMQ, or correct spring.rabbitmq.* (addresses, credentials, SSL bundle) as described above.",
+                    cause);
+        }
         return new FailureAnalysis("Warren could not start: " + cause.getMessage(),
                 "Correct the handler method or the warren.* property named above.", cause);
+    }
+
+    private static boolean hasTlsCause(Throwable failure) {
+        return hasCause(failure, javax.net.ssl.SSLException.class);
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

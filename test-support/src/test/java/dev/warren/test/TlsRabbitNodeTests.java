@@ -1,0 +1,18 @@
+package dev.warren.test;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TlsRabbitNodeTests {
+
+    @Test
+    void missingRabbitmqServerFailsSayingWhatToInstall() {
+        assertThatThrownBy(() -> TlsRabbitNode.rabbitmqServer(List.of(Path.of("/nonexistent/rabbitmq-server")), "/nonexistent/bin"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rabbitmq-server is not installed")
+                .hasMessageContaining("apt-get install rabbitmq-server");
+    }
+}
