@@ -108,10 +108,12 @@ public class WarrenAutoConfiguration {
                 .idempotencyStore(idempotencyStore)
                 .idempotencyStores(new dev.warren.spring.autoconfigure.internal.IdempotencyStores(beanFactory,
                         properties.getIdempotency()))
+                .topologyMode(properties.getTopology().getDeclare())
                 .nameResolver(environment::resolveRequiredPlaceholders);
         jsonMapper.ifAvailable(builder::jsonMapper);
         observations.ifAvailable(builder::observationRegistry);
-        ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable());
+        ManagementApi managementApi = managementApi(properties.getManagement(), rabbitProperties.getIfAvailable(),
+                properties.getTopology().getDeclare() == dev.warren.topology.TopologyMode.PASSIVE);
         if (managementApi != null) {
             builder.managementApi(managementApi);
         }
@@ -161,13 +163,13 @@ public class WarrenAutoConfiguration {
     }
 
     /**
-     * The management API to check policies through: the configured URL, or port 15672 of the
-     * broker's host when something answers there; {@code null} when the check is off or there is
-     * no API.
+     * The management API to check policies (and in passive topology mode, the topology) through:
+     * the configured URL, or port 15672 of the broker's host when something answers there;
+     * {@code null} when the policy check is off and the topology is declared, or there is no API.
      */
     static @org.jspecify.annotations.Nullable ManagementApi managementApi(WarrenProperties.Management management,
-            @org.jspecify.annotations.Nullable RabbitProperties rabbit) {
-        if (!management.isCheckPolicies()) {
+            @org.jspecify.annotations.Nullable RabbitProperties rabbit, boolean passiveTopology) {
+        if (!management.isCheckPolicies() && !passiveTopology) {
             return null;
         }
         String host = rabbit != null ? rabbit.determineHost() : "localhost";
@@ -214,8 +216,8 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WarrenEndpoint warrenEndpoint(WarrenEngine engine) {
-            return new WarrenEndpoint(engine);
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ConnectionFactory connectionFactory) {
+            return new WarrenEndpoint(engine, connectionFactory);
         }
     }
 
