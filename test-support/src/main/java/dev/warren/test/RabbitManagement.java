@@ -124,6 +124,51 @@ public final class RabbitManagement {
         return status(HttpRequest.newBuilder(virtualHostUri(name)).GET()) == 200;
     }
 
+    /**
+     * Creates or replaces a user without tags, with the given permissions in one virtual host. Delete
+     * it with {@link #deleteUser}.
+     *
+     * @param name the user
+     * @param password its password
+     * @param virtualHost the virtual host
+     * @param configure the configure expression
+     * @param write the write expression
+     * @param read the read expression
+     */
+    public void createUser(String name, String password, String virtualHost, String configure, String write, String read) {
+        send(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"password\":" + json(password) + ",\"tags\":\"\"}")).header("Content-Type", "application/json"));
+        send(HttpRequest.newBuilder(url.resolve("/api/permissions/" + encode(virtualHost) + "/" + encode(name)))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"configure\":" + json(configure) + ",\"write\":" + json(write)
+                        + ",\"read\":" + json(read) + "}"))
+                .header("Content-Type", "application/json"));
+    }
+
+    /**
+     * Deletes a user; does nothing when it does not exist.
+     *
+     * @param name the user
+     */
+    public void deleteUser(String name) {
+        send(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).DELETE());
+    }
+
+    /**
+     * Imports RabbitMQ definitions (queues, exchanges, bindings, ...) into a virtual host, as the
+     * management UI's import does.
+     *
+     * @param virtualHost the virtual host
+     * @param definitionsJson the definitions, {@code {"queues":[...],"exchanges":[...],"bindings":[...]}}
+     */
+    public void importDefinitions(String virtualHost, String definitionsJson) {
+        send(HttpRequest.newBuilder(url.resolve("/api/definitions/" + encode(virtualHost)))
+                .POST(HttpRequest.BodyPublishers.ofString(definitionsJson)).header("Content-Type", "application/json"));
+    }
+
+    private static String json(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     private URI virtualHostUri(String name) {
         return url.resolve("/api/vhosts/" + encode(name));
     }

@@ -313,16 +313,23 @@ public final class TopologyDeclarer {
     }
 
     private void requireExchange(Connection connection, ExchangeSpec exchange) {
-        Channel channel = connection.createChannel(false);
+        Channel channel = null;
         try {
+            channel = connection.getDelegate().createChannel();
+            if (channel == null) {
+                throw new WarrenException("Could not open a channel to check exchange '" + exchange.name() + "': the "
+                        + "connection has no channel left (channel_max)");
+            }
             channel.exchangeDeclarePassive(exchange.name());
         } catch (IOException e) {
             throw new WarrenException("Exchange '" + exchange.name() + "' does not exist in virtual host '"
                     + connectionFactory.getVirtualHost() + "', and Warren declares nothing in passive topology mode; "
-                    + "have it created (a durable " + exchange.type() + " exchange), or add the topic to Warren's topology "
-                    + "(warren.topics." + exchange.name() + ".groups) so that it is exported and checked", e);
+                    + "have it created (a durable " + exchange.type() + " exchange), or declare it with Warren's topology "
+                    + "(WarrenEngine.Builder.declare) so that it is exported and checked at start-up", e);
         } finally {
-            RabbitUtils.closeChannel(channel);
+            if (channel != null) {
+                RabbitUtils.closeChannel(channel);
+            }
         }
     }
 
@@ -345,8 +352,18 @@ public final class TopologyDeclarer {
     }
 
     private static void run(Connection connection, String kind, String name, Declaration declaration, PermissionOf permissionOf) {
-        // A failed declaration closes its channel, so each one gets a channel of its own.
-        Channel channel = connection.createChannel(false);
+        // A failed declaration closes its channel, so each one gets a channel of its own: one of the client
+        // itself, as the factory's proxy would log the refusal that this method explains as an error of its own.
+        Channel channel;
+        try {
+            channel = connection.getDelegate().createChannel();
+        } catch (IOException e) {
+            throw new WarrenException("Could not open a channel to declare " + kind + " '" + name + "': " + e.getMessage(), e);
+        }
+        if (channel == null) {
+            throw new WarrenException("Could not open a channel to declare " + kind + " '" + name + "': the connection has "
+                    + "no channel left (channel_max)");
+        }
         try {
             declaration.apply(channel);
         } catch (IOException e) {
