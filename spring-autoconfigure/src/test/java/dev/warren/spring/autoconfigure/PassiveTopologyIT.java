@@ -11,6 +11,7 @@ import dev.warren.spring.autoconfigure.ShopHandlers.Order;
 import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitManagement;
+import dev.warren.topology.Permissions;
 import dev.warren.topology.TopologyMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,9 @@ class PassiveTopologyIT {
     static final RabbitBroker broker = RabbitBroker.get();
     static final RabbitManagement management = broker.management();
     static final List<String> virtualHosts = new ArrayList<>();
+    static final List<String> users = new ArrayList<>();
     static String definitionsJson;
+    static Permissions passivePermissions;
 
     @BeforeAll
     static void exportTheTopology() {
@@ -49,6 +52,7 @@ class PassiveTopologyIT {
             assertThat(context).hasNotFailed();
             Map<String, Object> definitions = context.getBean(WarrenEndpoint.class).topology("topology", "definitions");
             definitionsJson = JsonMapper.builder().build().writeValueAsString(definitions);
+            passivePermissions = Permissions.of(context.getBean(WarrenEngine.class).fullTopology(), TopologyMode.PASSIVE);
         });
         // Exported from a virtual host where Warren declared it: every queue, exchange and binding it needs.
         assertThat(definitionsJson).contains("\"name\":\"orders.dlq\"", "\"name\":\"warren.delay.28\"",
@@ -57,6 +61,7 @@ class PassiveTopologyIT {
 
     @AfterAll
     static void cleanUp() {
+        users.forEach(management::deleteUser);
         virtualHosts.forEach(management::deleteVirtualHost);
     }
 
@@ -68,14 +73,20 @@ class PassiveTopologyIT {
     }
 
     static ApplicationContextRunner runner(String virtualHost) {
+        return runner(virtualHost, broker.username(), broker.password());
+    }
+
+    /** The management API is read with the broker's monitoring account; the application's own user has no tags. */
+    static ApplicationContextRunner runner(String virtualHost, String user, String password) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
                         WarrenAutoConfiguration.class))
                 .withUserConfiguration(ShopHandlers.Config.class)
                 .withPropertyValues("spring.rabbitmq.host=" + broker.host(), "spring.rabbitmq.port=" + broker.port(),
-                        "spring.rabbitmq.username=" + broker.username(), "spring.rabbitmq.password=" + broker.password(),
+                        "spring.rabbitmq.username=" + user, "spring.rabbitmq.password=" + password,
                         "spring.rabbitmq.virtual-host=" + virtualHost,
-                        "warren.management.url=" + management.url());
+                        "warren.management.url=" + management.url(), "warren.management.username=" + management.username(),
+                        "warren.management.password=" + management.password());
     }
 
     static <T> T withAdmin(String virtualHost, java.util.function.Function<RabbitAdmin, T> action) {
@@ -89,11 +100,14 @@ class PassiveTopologyIT {
     }
 
     @Test
-    void onAnImportedTopologyWarrenDeclaresNothingAndMessagesFlow() {
+    void onAnImportedTopologyAUserWithoutConfigurePermissionRunsTheApplication() {
         String virtualHost = freshVirtualHost("it-passive-ok");
         management.importDefinitions(virtualHost, definitionsJson);
-        // Warren must not create what it checks: a queue nobody imported stays absent.
-        runner(virtualHost).withPropertyValues("warren.topology.declare=passive").run(context -> {
+        String user = RabbitBroker.uniqueName("it-passive-user");
+        users.add(user);
+        management.createUser(user, "secret-" + user, virtualHost, passivePermissions.configure(), passivePermissions.write(),
+                passivePermissions.read());
+        runner(virtualHost, user, "secret-" + user).withPropertyValues("warren.topology.declare=passive").run(context -> {
             assertThat(context).hasNotFailed();
             WarrenEngine engine = context.getBean(WarrenEngine.class);
             assertThat(engine.topologyMode()).isEqualTo(TopologyMode.PASSIVE);
@@ -114,6 +128,8 @@ class PassiveTopologyIT {
                 assertThat(engine.deadLetters().peek(ShopHandlers.ORDERS, 5)).extracting(DeadLetter::reason)
                         .singleElement().asString().contains("order poison-1 cannot be processed");
             });
+            assertThat(engine.deadLetters().replay(ShopHandlers.ORDERS, dev.warren.deadletter.Selection.all(),
+                    dev.warren.deadletter.ReplayOptions.defaults()).moved()).isEqualTo(1);
         });
     }
 
