@@ -128,7 +128,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
             register(handler.getKey(), handler.getValue());
         }
         this.topologyMode = builder.topologyMode;
-        this.declarer = new TopologyDeclarer(connectionFactory, topologyMode, this::permissions);
+        this.declarer = new TopologyDeclarer(connectionFactory, topologyMode, this::fullTopology);
         this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
         this.observations = builder.observations;
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),

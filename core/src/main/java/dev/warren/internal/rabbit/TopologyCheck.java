@@ -74,7 +74,8 @@ public final class TopologyCheck {
         for (QueueSpec queue : topology.queues()) {
             JsonNode found = queues.get(queue.name());
             if (found == null) {
-                differences.add("missing queue '" + queue.name() + "' (durable, arguments " + queue.arguments() + ")");
+                differences.add("missing queue '" + queue.name() + "' (durable, " + queue.type().name().toLowerCase(Locale.ROOT)
+                        + ", arguments " + new java.util.TreeMap<>(queue.arguments()) + ")");
                 continue;
             }
             compare(queue, found, differences);

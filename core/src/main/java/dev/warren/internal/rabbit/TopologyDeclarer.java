@@ -45,20 +45,20 @@ public final class TopologyDeclarer {
 
     private final ConnectionFactory connectionFactory;
     private final TopologyMode mode;
-    private final @Nullable Supplier<Permissions> required;
+    private final @Nullable Supplier<Topology> fullTopology;
 
     public TopologyDeclarer(ConnectionFactory connectionFactory) {
         this(connectionFactory, TopologyMode.DECLARE, null);
     }
 
     /**
-     * @param required the permissions Warren needs in all, for the fix in a refusal's message;
-     *     without it, those of the topology being declared
+     * @param fullTopology everything Warren needs, whose permissions the fix in a refusal's message
+     *     grants together with those of what was being declared
      */
-    public TopologyDeclarer(ConnectionFactory connectionFactory, TopologyMode mode, @Nullable Supplier<Permissions> required) {
+    public TopologyDeclarer(ConnectionFactory connectionFactory, TopologyMode mode, @Nullable Supplier<Topology> fullTopology) {
         this.connectionFactory = connectionFactory;
         this.mode = mode;
-        this.required = required;
+        this.fullTopology = fullTopology;
     }
 
     public TopologyMode mode() {
@@ -238,8 +238,17 @@ public final class TopologyDeclarer {
         }
     }
 
-    private Permissions requiredFor(Topology topology) {
-        return required != null ? required.get() : Permissions.of(topology, TopologyMode.DECLARE);
+    /** What to grant: everything Warren needs, and what was being declared (a route to another service's queue, say). */
+    private Permissions requiredFor(Topology declared) {
+        Topology all = declared;
+        if (fullTopology != null) {
+            try {
+                all = Topology.builder().include(fullTopology.get()).include(declared).build();
+            } catch (WarrenException e) {
+                all = fullTopology.get();
+            }
+        }
+        return Permissions.of(all, mode);
     }
 
     private static void collect(List<String> refused, java.util.Set<String> failed, String name, Runnable declaration) {

@@ -16,14 +16,14 @@ public final class WarrenFailureAnalyzer extends AbstractFailureAnalyzer<WarrenE
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, WarrenException cause) {
         if (cause instanceof MissingPermissionException missing) {
-            return new FailureAnalysis("Warren's RabbitMQ user lacks permissions. " + missing.getMessage(),
+            return new FailureAnalysis(missing.getMessage(),
                     "Grant the user the permissions Warren needs (GET /actuator/warren/topology/permissions shows them too):\n\n    "
                             + missing.rabbitmqctlCommand() + "\n\nthen restart the application.",
                     cause);
         }
         if (cause instanceof TopologyMismatchException mismatch) {
-            return new FailureAnalysis("Warren's topology is passive (warren.topology.declare=passive), and the broker's "
-                    + "differs from what Warren needs. " + mismatch.getMessage(),
+            return new FailureAnalysis("warren.topology.declare is passive: Warren declares nothing and checked the "
+                    + "broker's topology. " + mismatch.getMessage(),
                     "Create or correct the " + mismatch.differences().size() + " objects listed above: export them with "
                             + "GET /actuator/warren/topology/definitions (or WarrenEngine.fullTopology().toDefinitions(vhost)) "
                             + "and import them with rabbitmqctl import_definitions, or set warren.topology.declare=declare "
