@@ -309,9 +309,12 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
                     + "the management API, and none is configured; set warren.management.url (with the rabbitmq_management "
                     + "plugin on) or WarrenEngine.Builder.managementApi(...)");
         }
-        new dev.warren.internal.rabbit.TopologyCheck(managementApi, jsonMapper).require(fullTopology());
-        log.info("Checked Warren's topology in virtual host '{}': every exchange, queue and binding is in place",
-                managementApi.virtualHost());
+        long started = System.nanoTime();
+        Topology full = fullTopology();
+        new dev.warren.internal.rabbit.TopologyCheck(managementApi, jsonMapper).require(full);
+        log.info("Checked Warren's topology in virtual host '{}': {} exchanges, {} queues and {} bindings in place, in {} ms",
+                managementApi.virtualHost(), full.exchanges().size(), full.queues().size(), full.bindings().size(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private void logPermissions() {
