@@ -200,6 +200,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
             } else {
                 declarer.declare(current);
             }
+            declarer.verifyAccess(current);
             checkPolicies(current);
         } catch (RuntimeException e) {
             connectionFactory.removeConnectionListener(redeclareOnConnect);

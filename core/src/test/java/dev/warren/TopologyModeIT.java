@@ -88,6 +88,30 @@ class TopologyModeIT {
     }
 
     @Test
+    void queuesInPlaceThatCannotBeReadOrSentToFailStartUp() {
+        Permissions needed;
+        try (WarrenEngine engine = WarrenEngine.builder(connectionFactory).handlers(new Worker()).build()) {
+            needed = engine.permissions();
+            engine.declareTopology();
+        }
+        management.createUser(user, "secret", virtualHost, needed.configure(), "^(?!amq\\.default$)" + needed.write().substring(1),
+                "^(?!jobs$)" + needed.read().substring(1));
+        CachingConnectionFactory restricted = broker.connectionFactory();
+        restricted.setVirtualHost(virtualHost);
+        restricted.setUsername(user);
+        restricted.setPassword("secret");
+        try (WarrenEngine engine = WarrenEngine.builder(restricted).handlers(new Worker()).build()) {
+            // The queues are in place, so declaring them checks configure only; consuming and sending would be refused.
+            assertThatThrownBy(engine::start).isInstanceOfSatisfying(MissingPermissionException.class,
+                    e -> assertThat(e.refused()).containsExactlyInAnyOrder("read access to queue 'jobs'",
+                            "write access to exchange 'amq.default'"));
+            assertThat(engine.isRunning()).isFalse();
+        } finally {
+            restricted.destroy();
+        }
+    }
+
+    @Test
     void everyRefusedPermissionIsNamedAtOnce() {
         Permissions needed;
         try (WarrenEngine engine = WarrenEngine.builder(connectionFactory).handlers(new Worker()).build()) {

@@ -302,6 +302,83 @@ public final class TopologyDeclarer {
         }
     }
 
+    /**
+     * Checks, before the consumers start, that Warren may read its work and dead-letter queues and
+     * publish to the default exchange, {@code warren.dlx} and the delay levels: the broker checks
+     * those permissions when it creates a queue, not when it finds one in place, and a consumer
+     * refused later would only log. Reading is tried with a {@code basic.get} whose message, if any,
+     * is put back at once; publishing with an empty message whose routing key no queue or binding
+     * has, which the broker drops. Every refusal is collected.
+     *
+     * @throws MissingPermissionException naming each refused queue or exchange and the fix
+     */
+    public void verifyAccess(Topology topology) {
+        List<String> refused = new ArrayList<>();
+        try (Connection connection = connectionFactory.createConnection()) {
+            for (QueueSpec queue : topology.queues()) {
+                if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
+                    probeRead(connection, queue.name(), refused);
+                    probeRead(connection, QueueSpec.deadLetterQueueName(queue.name()), refused);
+                }
+            }
+            probeWrite(connection, "", refused);
+            if (topology.exchanges().stream().anyMatch(exchange -> exchange.name().equals(Topology.DEAD_LETTER_EXCHANGE))) {
+                probeWrite(connection, Topology.DEAD_LETTER_EXCHANGE, refused);
+            }
+            probeWrite(connection, DelayedDelivery.ENTRY, refused);
+        } catch (AmqpException e) {
+            throw unreachable(e);
+        }
+        if (!refused.isEmpty()) {
+            throw new MissingPermissionException(refused, requiredFor(topology), connectionFactory.getUsername(),
+                    connectionFactory.getVirtualHost());
+        }
+    }
+
+    private static final String PROBE_ROUTING_KEY = "warren.permission-check";
+
+    private static void probeRead(Connection connection, String queue, List<String> refused) {
+        probe(connection, "read", "queue", queue, refused, channel -> {
+            com.rabbitmq.client.GetResponse response = channel.basicGet(queue, false);
+            if (response != null) {
+                channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
+            }
+        });
+    }
+
+    private static void probeWrite(Connection connection, String exchange, List<String> refused) {
+        String name = exchange.isEmpty() ? Permissions.DEFAULT_EXCHANGE : exchange;
+        probe(connection, "write", "exchange", name, refused, channel -> {
+            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                    .headers(java.util.Map.of("x-warren-permission-check", true)).build();
+            channel.basicPublish(exchange, PROBE_ROUTING_KEY + "." + java.util.UUID.randomUUID(), properties, new byte[0]);
+            // A round trip: the broker has handled the publish, and closed the channel if it refused it.
+            channel.basicQos(0);
+        });
+    }
+
+    private static void probe(Connection connection, String permission, String kind, String name, List<String> refused,
+            Declaration action) {
+        Channel channel = null;
+        try {
+            channel = connection.getDelegate().createChannel();
+            if (channel == null) {
+                throw new WarrenException("Could not open a channel to check access to " + kind + " '" + name + "'");
+            }
+            action.apply(channel);
+        } catch (IOException e) {
+            String reply = replyText(findShutdownSignal(e));
+            if (reply != null && reply.startsWith("ACCESS_REFUSED")) {
+                refused.add(permission + " access to " + kind + " '" + name + "'");
+            }
+            // Anything else (an exchange not declared yet, say) is not about permissions: the broker checks those first.
+        } finally {
+            if (channel != null) {
+                RabbitUtils.closeChannel(channel);
+            }
+        }
+    }
+
     /** Declares one topic exchange, for a publish to a topic no handler of this application consumes. */
     public void declareExchange(ExchangeSpec exchange) {
         try (Connection connection = connectionFactory.createConnection()) {
