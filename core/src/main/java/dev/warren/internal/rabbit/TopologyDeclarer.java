@@ -314,18 +314,18 @@ public final class TopologyDeclarer {
      */
     public void verifyAccess(Topology topology) {
         List<String> refused = new ArrayList<>();
-        try (Connection connection = connectionFactory.createConnection()) {
+        try (Connection connection = connectionFactory.createConnection(); Probe probe = new Probe(connection, refused)) {
             for (QueueSpec queue : topology.queues()) {
                 if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
-                    probeRead(connection, queue.name(), refused);
-                    probeRead(connection, QueueSpec.deadLetterQueueName(queue.name()), refused);
+                    probe.read(queue.name());
+                    probe.read(QueueSpec.deadLetterQueueName(queue.name()));
                 }
             }
-            probeWrite(connection, "", refused);
+            probe.write("");
             if (topology.exchanges().stream().anyMatch(exchange -> exchange.name().equals(Topology.DEAD_LETTER_EXCHANGE))) {
-                probeWrite(connection, Topology.DEAD_LETTER_EXCHANGE, refused);
+                probe.write(Topology.DEAD_LETTER_EXCHANGE);
             }
-            probeWrite(connection, DelayedDelivery.ENTRY, refused);
+            probe.write(DelayedDelivery.ENTRY);
         } catch (AmqpException e) {
             throw unreachable(e);
         }
@@ -335,44 +335,59 @@ public final class TopologyDeclarer {
         }
     }
 
-    private static final String PROBE_ROUTING_KEY = "warren.permission-check";
+    /** Tries reads and writes on one channel, opening another only after the broker closed it for a refusal. */
+    private static final class Probe implements AutoCloseable {
 
-    private static void probeRead(Connection connection, String queue, List<String> refused) {
-        probe(connection, "read", "queue", queue, refused, channel -> {
-            com.rabbitmq.client.GetResponse response = channel.basicGet(queue, false);
-            if (response != null) {
-                channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
-            }
-        });
-    }
+        private static final String ROUTING_KEY = "warren.permission-check";
 
-    private static void probeWrite(Connection connection, String exchange, List<String> refused) {
-        String name = exchange.isEmpty() ? Permissions.DEFAULT_EXCHANGE : exchange;
-        probe(connection, "write", "exchange", name, refused, channel -> {
-            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                    .headers(java.util.Map.of("x-warren-permission-check", true)).build();
-            channel.basicPublish(exchange, PROBE_ROUTING_KEY + "." + java.util.UUID.randomUUID(), properties, new byte[0]);
-            // A round trip: the broker has handled the publish, and closed the channel if it refused it.
-            channel.basicQos(0);
-        });
-    }
+        private final Connection connection;
+        private final List<String> refused;
+        private @Nullable Channel channel;
 
-    private static void probe(Connection connection, String permission, String kind, String name, List<String> refused,
-            Declaration action) {
-        Channel channel = null;
-        try {
-            channel = connection.getDelegate().createChannel();
-            if (channel == null) {
-                throw new WarrenException("Could not open a channel to check access to " + kind + " '" + name + "'");
+        Probe(Connection connection, List<String> refused) {
+            this.connection = connection;
+            this.refused = refused;
+        }
+
+        void read(String queue) {
+            run("read", "queue", queue, channel -> {
+                com.rabbitmq.client.GetResponse response = channel.basicGet(queue, false);
+                if (response != null) {
+                    channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
+                }
+            });
+        }
+
+        void write(String exchange) {
+            run("write", "exchange", exchange.isEmpty() ? Permissions.DEFAULT_EXCHANGE : exchange, channel -> {
+                AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                        .headers(java.util.Map.of("x-warren-permission-check", true)).build();
+                channel.basicPublish(exchange, ROUTING_KEY + "." + java.util.UUID.randomUUID(), properties, new byte[0]);
+                // A round trip: the broker has handled the publish, and closed the channel if it refused it.
+                channel.basicQos(0);
+            });
+        }
+
+        private void run(String permission, String kind, String name, Declaration action) {
+            try {
+                if (channel == null || !channel.isOpen()) {
+                    channel = connection.getDelegate().createChannel();
+                    if (channel == null) {
+                        throw new WarrenException("Could not open a channel to check access to " + kind + " '" + name + "'");
+                    }
+                }
+                action.apply(channel);
+            } catch (IOException e) {
+                String reply = replyText(findShutdownSignal(e));
+                if (reply != null && reply.startsWith("ACCESS_REFUSED")) {
+                    refused.add(permission + " access to " + kind + " '" + name + "'");
+                }
+                // Anything else (an exchange not declared yet, say) is not about permissions: the broker checks those first.
             }
-            action.apply(channel);
-        } catch (IOException e) {
-            String reply = replyText(findShutdownSignal(e));
-            if (reply != null && reply.startsWith("ACCESS_REFUSED")) {
-                refused.add(permission + " access to " + kind + " '" + name + "'");
-            }
-            // Anything else (an exchange not declared yet, say) is not about permissions: the broker checks those first.
-        } finally {
+        }
+
+        @Override
+        public void close() {
             if (channel != null) {
                 RabbitUtils.closeChannel(channel);
             }
