@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * The RabbitMQ permissions Warren needs in its virtual host: three regular expressions of the
  * queue and exchange names it may configure, write to and read from, exactly the names of its
  * {@link Topology} and nothing else. RabbitMQ calls the default exchange {@value #DEFAULT_EXCHANGE}
- * here.
+ * here. Immutable and thread-safe.
  *
  * <p>With {@link TopologyMode#DECLARE}: configure every exchange and queue (to declare them); write
  * to the default exchange, {@code warren.dlx}, the topic exchanges and the delay levels (to
