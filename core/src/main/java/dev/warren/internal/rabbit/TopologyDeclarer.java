@@ -229,13 +229,18 @@ public final class TopologyDeclarer {
                         } else {
                             channel.queueBind(binding.queue(), binding.exchange(), binding.routingKey());
                         }
-                    }, (kind, name) -> binding.toExchange() && !name.equals(binding.queue()) || kind.equals("exchange")
-                            && !binding.toExchange() ? "read" : "write"));
+                    }, (kind, name) -> bindingPermission(binding, kind, name)));
         }
         if (!refused.isEmpty()) {
             throw new MissingPermissionException(refused, requiredFor(topology), connectionFactory.getUsername(),
                     connectionFactory.getVirtualHost());
         }
+    }
+
+    /** The broker checks write on a binding's destination and read on its source exchange. */
+    private static String bindingPermission(BindingSpec binding, String kind, String name) {
+        boolean destination = binding.toExchange() ? kind.equals("exchange") && name.equals(binding.queue()) : kind.equals("queue");
+        return destination ? "write" : "read";
     }
 
     /** What to grant: everything Warren needs, and what was being declared (a route to another service's queue, say). */
