@@ -195,12 +195,18 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         connectionFactory.addConnectionListener(redeclareOnConnect);
         try {
             logPermissions();
+            List<String> refused = List.of();
             if (topologyMode == dev.warren.topology.TopologyMode.PASSIVE) {
                 checkTopology();
             } else {
-                declarer.declare(current);
+                try {
+                    declarer.declare(current);
+                } catch (dev.warren.topology.MissingPermissionException e) {
+                    // Reported together with what the access check finds, so that one start-up lists every missing permission.
+                    refused = e.refused();
+                }
             }
-            declarer.verifyAccess(current);
+            declarer.verifyAccess(current, refused);
             checkPolicies(current);
         } catch (RuntimeException e) {
             connectionFactory.removeConnectionListener(redeclareOnConnect);

@@ -95,16 +95,17 @@ class TopologyModeIT {
             engine.declareTopology();
         }
         management.createUser(user, "secret", virtualHost, needed.configure(), "^(?!amq\\.default$)" + needed.write().substring(1),
-                "^(?!jobs$)" + needed.read().substring(1));
+                "^(?!jobs$|warren\\.dlx$)" + needed.read().substring(1));
         CachingConnectionFactory restricted = broker.connectionFactory();
         restricted.setVirtualHost(virtualHost);
         restricted.setUsername(user);
         restricted.setPassword("secret");
         try (WarrenEngine engine = WarrenEngine.builder(restricted).handlers(new Worker()).build()) {
-            // The queues are in place, so declaring them checks configure only; consuming and sending would be refused.
+            // The queues are in place, so declaring them checks configure only; binding the dead-letter queue
+            // checks read on warren.dlx; consuming and sending would be refused. All of it in one report.
             assertThatThrownBy(engine::start).isInstanceOfSatisfying(MissingPermissionException.class,
-                    e -> assertThat(e.refused()).containsExactlyInAnyOrder("read access to queue 'jobs'",
-                            "write access to exchange 'amq.default'"));
+                    e -> assertThat(e.refused()).containsExactlyInAnyOrder("read access to exchange 'warren.dlx'",
+                            "read access to queue 'jobs'", "write access to exchange 'amq.default'"));
             assertThat(engine.isRunning()).isFalse();
         } finally {
             restricted.destroy();

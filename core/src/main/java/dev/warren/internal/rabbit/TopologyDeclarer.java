@@ -318,7 +318,16 @@ public final class TopologyDeclarer {
      * @throws MissingPermissionException naming each refused queue or exchange and the fix
      */
     public void verifyAccess(Topology topology) {
-        List<String> refused = new ArrayList<>();
+        verifyAccess(topology, List.of());
+    }
+
+    /**
+     * {@link #verifyAccess(Topology)}, reporting besides what was refused before (while declaring).
+     *
+     * @param refusedBefore refusals to report with any found now
+     */
+    public void verifyAccess(Topology topology, List<String> refusedBefore) {
+        List<String> refused = new ArrayList<>(refusedBefore);
         try (Connection connection = connectionFactory.createConnection(); Probe probe = new Probe(connection, refused)) {
             for (QueueSpec queue : topology.queues()) {
                 if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
@@ -384,8 +393,10 @@ public final class TopologyDeclarer {
                 action.apply(channel);
             } catch (IOException e) {
                 String reply = replyText(findShutdownSignal(e));
-                if (reply != null && reply.startsWith("ACCESS_REFUSED")) {
-                    refused.add(permission + " access to " + kind + " '" + name + "'");
+                String object = " access to " + kind + " '" + name + "'";
+                // A declaration refused on the same object already named it.
+                if (reply != null && reply.startsWith("ACCESS_REFUSED") && refused.stream().noneMatch(r -> r.endsWith(object))) {
+                    refused.add(permission + object);
                 }
                 // Anything else (an exchange not declared yet, say) is not about permissions: the broker checks those first.
             }
