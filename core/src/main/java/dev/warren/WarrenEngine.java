@@ -99,6 +99,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
+    private final dev.warren.topology.TopologyMode topologyMode;
     private volatile Topology topology;
     private volatile boolean running;
 
@@ -126,7 +127,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
             register(handler.getKey(), handler.getValue());
         }
-        this.declarer = new TopologyDeclarer(connectionFactory);
+        this.topologyMode = builder.topologyMode;
+        this.declarer = new TopologyDeclarer(connectionFactory, topologyMode, this::fullTopology);
         this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
         this.observations = builder.observations;
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),
@@ -192,7 +194,19 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         // and only redeclares once the engine runs, after reconnects.
         connectionFactory.addConnectionListener(redeclareOnConnect);
         try {
-            declarer.declare(current);
+            logPermissions();
+            List<String> refused = List.of();
+            if (topologyMode == dev.warren.topology.TopologyMode.PASSIVE) {
+                checkTopology();
+            } else {
+                try {
+                    declarer.declare(current);
+                } catch (dev.warren.topology.MissingPermissionException e) {
+                    // Reported together with what the access check finds, so that one start-up lists every missing permission.
+                    refused = e.refused();
+                }
+            }
+            declarer.verifyAccess(current, refused);
             checkPolicies(current);
         } catch (RuntimeException e) {
             connectionFactory.removeConnectionListener(redeclareOnConnect);
@@ -235,6 +249,87 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         Topology current = topology;
         declarer.declare(current);
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
+    }
+
+    /**
+     * Everything Warren needs on the broker: {@link #topology()}, and what it shares with other
+     * applications in the virtual host and declares only when first used: the delay levels of
+     * delayed delivery with the routes out of them to this application's queues and topics, and the
+     * queue {@value dev.warren.deadletter.DeadLetters#DISCARDED_QUEUE}. This is what
+     * {@link #permissions()} covers, what passive topology mode checks and what to export for whoever
+     * owns the broker's topology:
+     *
+     * <pre>{@code
+     * Map<String, Object> definitions = engine.fullTopology().toDefinitions("orders");
+     * }</pre>
+     *
+     * @return the full topology of the handlers registered so far
+     */
+    public Topology fullTopology() {
+        Topology current = topology;
+        Topology.Builder full = Topology.builder().include(current).include(dev.warren.internal.rabbit.DelayedDelivery.levels());
+        List<dev.warren.topology.BindingSpec> routes = new ArrayList<>();
+        for (dev.warren.topology.QueueSpec queue : current.queues()) {
+            if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
+                routes.add(dev.warren.internal.rabbit.DelayedDelivery.route(queue.name(), false));
+            }
+        }
+        for (ExchangeSpec exchange : current.exchanges()) {
+            if (exchange.type().equals("topic")) {
+                routes.add(dev.warren.internal.rabbit.DelayedDelivery.route(exchange.name(), true));
+            }
+        }
+        full.include(new Topology(List.of(), List.of(RabbitDeadLetters.discardedQueue()), routes));
+        return full.build();
+    }
+
+    /**
+     * The permissions Warren's broker user needs in its virtual host, in this engine's topology
+     * mode: configure, write and read expressions that match exactly the names of
+     * {@link #fullTopology()}. Logged at start-up.
+     *
+     * @return the three expressions
+     */
+    public dev.warren.topology.Permissions permissions() {
+        return dev.warren.topology.Permissions.of(fullTopology(), topologyMode);
+    }
+
+    /**
+     * Whether this engine declares its topology or only checks it.
+     *
+     * @return the mode from {@link Builder#topologyMode}
+     */
+    public dev.warren.topology.TopologyMode topologyMode() {
+        return topologyMode;
+    }
+
+    /**
+     * Checks, through the management API, that the broker has everything in {@link #fullTopology()}
+     * with compatible types and arguments. Passive topology mode does this at start-up.
+     *
+     * @throws dev.warren.topology.TopologyMismatchException listing every difference
+     * @throws WarrenException when no management API is configured or it cannot be read
+     */
+    public void checkTopology() {
+        if (managementApi == null) {
+            throw new WarrenException("Passive topology mode compares the broker's queues with what Warren needs through "
+                    + "the management API, and none is configured; set warren.management.url (with the rabbitmq_management "
+                    + "plugin on) or WarrenEngine.Builder.managementApi(...)");
+        }
+        long started = System.nanoTime();
+        Topology full = fullTopology();
+        new dev.warren.internal.rabbit.TopologyCheck(managementApi, jsonMapper).require(full);
+        log.info("Checked Warren's topology in virtual host '{}': {} exchanges, {} queues and {} bindings in place, in {} ms",
+                managementApi.virtualHost(), full.exchanges().size(), full.queues().size(), full.bindings().size(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private void logPermissions() {
+        dev.warren.topology.Permissions permissions = permissions();
+        log.info("Warren needs these RabbitMQ permissions in virtual host '{}' (topology mode {}):\n"
+                + "  configure: {}\n  write:     {}\n  read:      {}\n  grant with: {}", connectionFactory.getVirtualHost(),
+                topologyMode.name().toLowerCase(java.util.Locale.ROOT), permissions.configure(), permissions.write(),
+                permissions.read(), permissions.rabbitmqctlCommand(connectionFactory.getUsername(), connectionFactory.getVirtualHost()));
     }
 
     /** Stops the consumers, letting messages in progress finish. The publisher keeps working. */
@@ -421,7 +516,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      */
     @Override
     public DeadLetters deadLetters() {
-        return new RabbitDeadLetters(connectionFactory, publisherChannels, () -> topology, publisherSettings.confirmTimeout());
+        return new RabbitDeadLetters(connectionFactory, declarer, publisherChannels, () -> topology, publisherSettings.confirmTimeout());
     }
 
     /**
@@ -521,6 +616,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         private dev.warren.consumer.DeliveryListener deliveryListener = dev.warren.consumer.DeliveryListener.NONE;
         private dev.warren.internal.TimeScale timeScale = dev.warren.internal.TimeScale.NONE;
         private java.util.function.Predicate<String> consumerFilter = name -> true;
+        private dev.warren.topology.TopologyMode topologyMode = dev.warren.topology.TopologyMode.DECLARE;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -804,6 +900,25 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
          */
         public Builder circuitBreakerDefaults(CircuitBreakerSettings settings) {
             this.breakerDefaults = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Sets whether the engine declares its topology ({@link dev.warren.topology.TopologyMode#DECLARE},
+         * the default) or, where the platform owns the broker's topology, declares nothing and checks
+         * at start-up that everything it needs is there ({@link dev.warren.topology.TopologyMode#PASSIVE},
+         * which needs {@link #managementApi}).
+         *
+         * <pre>{@code
+         * WarrenEngine.builder(connectionFactory).handlers(new VideoWorker())
+         *         .topologyMode(TopologyMode.PASSIVE).managementApi(api).build();
+         * }</pre>
+         *
+         * @param topologyMode declare or passive
+         * @return this builder
+         */
+        public Builder topologyMode(dev.warren.topology.TopologyMode topologyMode) {
+            this.topologyMode = Objects.requireNonNull(topologyMode, "topologyMode");
             return this;
         }
 

@@ -80,6 +80,63 @@ public record Topology(List<ExchangeSpec> exchanges, List<QueueSpec> queues, Lis
         return queues.stream().filter(q -> q.name().equals(name)).findFirst().orElse(null);
     }
 
+    /**
+     * This topology as RabbitMQ definitions, the format of {@code rabbitmqctl import_definitions}
+     * and of the management API's {@code POST /api/definitions}, so that whoever owns the broker
+     * can create it: every exchange and queue durable and not auto-deleted, with its arguments.
+     * Serialise it with any JSON mapper.
+     *
+     * <pre>{@code
+     * Map<String, Object> definitions = engine.fullTopology().toDefinitions("orders");
+     * Files.writeString(Path.of("warren.json"), new JsonMapper().writeValueAsString(definitions));
+     * // rabbitmqctl import_definitions warren.json
+     * }</pre>
+     *
+     * @param virtualHost the virtual host to create the objects in
+     * @return {@code {"queues": [...], "exchanges": [...], "bindings": [...]}}, in declaration order
+     */
+    public Map<String, Object> toDefinitions(String virtualHost) {
+        Objects.requireNonNull(virtualHost, "virtualHost");
+        List<Map<String, Object>> queueDefinitions = new ArrayList<>();
+        for (QueueSpec queue : queues) {
+            Map<String, Object> definition = new LinkedHashMap<>();
+            definition.put("name", queue.name());
+            definition.put("vhost", virtualHost);
+            definition.put("durable", true);
+            definition.put("auto_delete", false);
+            definition.put("arguments", new java.util.TreeMap<>(queue.arguments()));
+            queueDefinitions.add(definition);
+        }
+        List<Map<String, Object>> exchangeDefinitions = new ArrayList<>();
+        for (ExchangeSpec exchange : exchanges) {
+            Map<String, Object> definition = new LinkedHashMap<>();
+            definition.put("name", exchange.name());
+            definition.put("vhost", virtualHost);
+            definition.put("type", exchange.type());
+            definition.put("durable", true);
+            definition.put("auto_delete", false);
+            definition.put("internal", false);
+            definition.put("arguments", Map.of());
+            exchangeDefinitions.add(definition);
+        }
+        List<Map<String, Object>> bindingDefinitions = new ArrayList<>();
+        for (BindingSpec binding : bindings) {
+            Map<String, Object> definition = new LinkedHashMap<>();
+            definition.put("source", binding.exchange());
+            definition.put("vhost", virtualHost);
+            definition.put("destination", binding.queue());
+            definition.put("destination_type", binding.toExchange() ? "exchange" : "queue");
+            definition.put("routing_key", binding.routingKey());
+            definition.put("arguments", Map.of());
+            bindingDefinitions.add(definition);
+        }
+        Map<String, Object> definitions = new LinkedHashMap<>();
+        definitions.put("queues", queueDefinitions);
+        definitions.put("exchanges", exchangeDefinitions);
+        definitions.put("bindings", bindingDefinitions);
+        return definitions;
+    }
+
     static String requireName(@Nullable String name, String what) {
         if (name == null || name.isBlank()) {
             throw new WarrenException(what + " name must not be blank but was '" + name + "'");

@@ -157,6 +157,26 @@ public final class RabbitManagement {
     }
 
     /**
+     * Creates or replaces a user without tags, with the given permissions in one virtual host. Delete
+     * it with {@link #deleteUser}.
+     *
+     * @param name the user
+     * @param password its password
+     * @param virtualHost the virtual host
+     * @param configure the configure expression
+     * @param write the write expression
+     * @param read the read expression
+     */
+    public void createUser(String name, String password, String virtualHost, String configure, String write, String read) {
+        send(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"password\":" + quoted(password) + ",\"tags\":\"\"}")).header("Content-Type", "application/json"));
+        send(HttpRequest.newBuilder(url.resolve("/api/permissions/" + encode(virtualHost) + "/" + encode(name)))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"configure\":" + quoted(configure) + ",\"write\":" + quoted(write)
+                        + ",\"read\":" + quoted(read) + "}"))
+                .header("Content-Type", "application/json"));
+    }
+
+    /**
      * Deletes a user, closing its connections' access; does nothing when it does not exist.
      *
      * @param name the user name
@@ -175,8 +195,24 @@ public final class RabbitManagement {
         return status(HttpRequest.newBuilder(url.resolve("/api/users/" + encode(name))).GET()) == 200;
     }
 
+    /**
+     * Imports RabbitMQ definitions (queues, exchanges, bindings, ...) into a virtual host, as the
+     * management UI's import does.
+     *
+     * @param virtualHost the virtual host
+     * @param definitionsJson the definitions, {@code {"queues":[...],"exchanges":[...],"bindings":[...]}}
+     */
+    public void importDefinitions(String virtualHost, String definitionsJson) {
+        send(HttpRequest.newBuilder(url.resolve("/api/definitions/" + encode(virtualHost)))
+                .POST(HttpRequest.BodyPublishers.ofString(definitionsJson)).header("Content-Type", "application/json"));
+    }
+
     private static String json(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static String quoted(String value) {
+        return "\"" + json(value) + "\"";
     }
 
     private URI virtualHostUri(String name) {

@@ -24,9 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DelayedDelivery {
 
+    /** The start of every delay level's name. */
+    public static final String PREFIX = "warren.delay.";
     /** The highest level's exchange: where delayed messages are published. */
     public static final String ENTRY = exchange(Delay.LEVELS - 1);
-    static final String DELIVER = "warren.delay.deliver";
+    static final String DELIVER = PREFIX + "deliver";
 
     private final TopologyDeclarer declarer;
     private final Set<String> declaredDestinations = ConcurrentHashMap.newKeySet();
@@ -37,11 +39,11 @@ public final class DelayedDelivery {
     }
 
     static String exchange(int level) {
-        return "warren.delay." + level;
+        return PREFIX + level;
     }
 
     static String queue(int level) {
-        return "warren.delay." + level;
+        return PREFIX + level;
     }
 
     /** The routing key that carries a message through the levels to its destination. */
@@ -56,16 +58,28 @@ public final class DelayedDelivery {
 
     /** The levels, declared once per publisher, and the route out to {@code destination}. */
     void prepare(String destination, boolean topic) {
+        if (declarer.mode() == dev.warren.topology.TopologyMode.PASSIVE) {
+            // The levels and routes of the application's own queues and topics were checked at start-up.
+            return;
+        }
         if (!levelsDeclared) {
             declarer.declare(levels());
             levelsDeclared = true;
         }
         if (declaredDestinations.add((topic ? "topic:" : "queue:") + destination)) {
-            String pattern = "*.".repeat(Delay.LEVELS) + destination;
-            declarer.declare(new Topology(List.of(), List.of(), List.of(topic
-                    ? BindingSpec.exchangeToExchange(DELIVER, destination, pattern)
-                    : new BindingSpec(DELIVER, destination, pattern))));
+            declarer.declare(new Topology(List.of(), List.of(), List.of(route(destination, topic))));
         }
+    }
+
+    /**
+     * The binding that takes delayed messages out of the levels to a destination.
+     *
+     * @param destination a queue, or a topic's exchange
+     * @param topic whether it is a topic
+     */
+    public static BindingSpec route(String destination, boolean topic) {
+        String pattern = "*.".repeat(Delay.LEVELS) + destination;
+        return topic ? BindingSpec.exchangeToExchange(DELIVER, destination, pattern) : new BindingSpec(DELIVER, destination, pattern);
     }
 
     /** Forgets what was declared, after a reconnect to a broker that may have lost it. */
@@ -74,7 +88,8 @@ public final class DelayedDelivery {
         declaredDestinations.clear();
     }
 
-    static Topology levels() {
+    /** The exchanges, queues and bindings of the levels, shared by every application in the virtual host. */
+    public static Topology levels() {
         List<ExchangeSpec> exchanges = new ArrayList<>();
         List<QueueSpec> queues = new ArrayList<>();
         List<BindingSpec> bindings = new ArrayList<>();

@@ -59,13 +59,20 @@ public final class RabbitDeadLetters implements DeadLetters {
     private static final int FINGERPRINT_FRAMES = 3;
 
     private final ConnectionFactory connectionFactory;
+    private final TopologyDeclarer declarer;
     private final PublisherChannels publisher;
     private final Supplier<Topology> topology;
     private final Duration confirmTimeout;
 
-    public RabbitDeadLetters(ConnectionFactory connectionFactory, PublisherChannels publisher, Supplier<Topology> topology,
-            Duration confirmTimeout) {
+    /** The durable queue discarded dead letters are kept in. */
+    public static QueueSpec discardedQueue() {
+        return new QueueSpec(DISCARDED_QUEUE, dev.warren.annotation.QueueType.QUORUM, Map.of("x-queue-type", "quorum"));
+    }
+
+    public RabbitDeadLetters(ConnectionFactory connectionFactory, TopologyDeclarer declarer, PublisherChannels publisher,
+            Supplier<Topology> topology, Duration confirmTimeout) {
         this.connectionFactory = connectionFactory;
+        this.declarer = declarer;
         this.publisher = publisher;
         this.topology = topology;
         this.confirmTimeout = confirmTimeout;
@@ -148,9 +155,7 @@ public final class RabbitDeadLetters implements DeadLetters {
         if (reason == null || reason.isBlank()) {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
-        new TopologyDeclarer(connectionFactory).declare(new Topology(List.of(),
-                List.of(new QueueSpec(DISCARDED_QUEUE, dev.warren.annotation.QueueType.QUORUM, Map.of("x-queue-type", "quorum"))),
-                List.of()));
+        declarer.declare(new Topology(List.of(), List.of(discardedQueue()), List.of()));
         Moved moved = moveSelected(queue, selection, false, letter -> {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             headers.put(DISCARD_REASON_HEADER, reason);

@@ -6,10 +6,16 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.warren.WarrenException;
 import dev.warren.topology.BindingSpec;
 import dev.warren.topology.ExchangeSpec;
+import dev.warren.topology.MissingPermissionException;
+import dev.warren.topology.Permissions;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
 import dev.warren.topology.TopologyConflictException;
+import dev.warren.topology.TopologyMode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +28,8 @@ import org.springframework.amqp.rabbit.connection.RabbitUtils;
 
 /**
  * Declares a {@link Topology} on the broker, idempotently, and turns the broker's terse
- * {@code PRECONDITION_FAILED} into an explanation with a fix.
+ * {@code PRECONDITION_FAILED} and {@code ACCESS_REFUSED} into explanations with a fix. In
+ * {@link TopologyMode#PASSIVE} it declares nothing: {@link TopologyCheck} checks instead.
  */
 public final class TopologyDeclarer {
 
@@ -32,10 +39,30 @@ public final class TopologyDeclarer {
     private static final Pattern INEQUIVALENT = Pattern.compile(
             "inequivalent arg '([^']+)' for (queue|exchange) '([^']*)' in vhost '[^']*': received (.*) but current is (.*)");
 
+    /** RabbitMQ 3.x: "access to queue 'q' in vhost 'v' refused for user 'u'"; later versions name the permission first. */
+    private static final Pattern ACCESS_REFUSED = Pattern.compile(
+            "(?:(configure|write|read) )?access to (queue|exchange) '([^']*)' in vhost '([^']*)' refused for user '([^']*)'");
+
     private final ConnectionFactory connectionFactory;
+    private final TopologyMode mode;
+    private final @Nullable Supplier<Topology> fullTopology;
 
     public TopologyDeclarer(ConnectionFactory connectionFactory) {
+        this(connectionFactory, TopologyMode.DECLARE, null);
+    }
+
+    /**
+     * @param fullTopology everything Warren needs, whose permissions the fix in a refusal's message
+     *     grants together with those of what was being declared
+     */
+    public TopologyDeclarer(ConnectionFactory connectionFactory, TopologyMode mode, @Nullable Supplier<Topology> fullTopology) {
         this.connectionFactory = connectionFactory;
+        this.mode = mode;
+        this.fullTopology = fullTopology;
+    }
+
+    public TopologyMode mode() {
+        return mode;
     }
 
     /**
@@ -45,12 +72,27 @@ public final class TopologyDeclarer {
      * @throws WarrenException when the broker cannot be reached or refuses otherwise
      */
     public void declare(Topology topology) {
+        if (mode == TopologyMode.PASSIVE) {
+            return;
+        }
         try (Connection connection = connectionFactory.createConnection()) {
             declare(topology, connection);
         } catch (AmqpException e) {
-            throw new WarrenException(connectionFailure(e, usesTls(connectionFactory)), e);
+            throw unreachable(e);
         }
     }
+
+    private WarrenException unreachable(AmqpException e) {
+        String text = String.valueOf(e.getMessage()) + (e.getCause() != null ? " " + e.getCause().getMessage() : "");
+        if (text.contains("ACCESS_REFUSED") || text.contains("NOT_ALLOWED") || text.contains("access to vhost")) {
+            return new WarrenException("RabbitMQ refused user '" + connectionFactory.getUsername() + "' access to virtual host '"
+                    + connectionFactory.getVirtualHost() + "' (" + e.getMessage() + "). Check the user's password and grant it "
+                    + "the permissions Warren needs: " + requiredFor(new Topology(List.of(), List.of(), List.of()))
+                            .rabbitmqctlCommand(connectionFactory.getUsername(), connectionFactory.getVirtualHost()), e);
+        }
+        return new WarrenException(connectionFailure(e, usesTls(connectionFactory)), e);
+    }
+
 
     private static boolean usesTls(ConnectionFactory connectionFactory) {
         return connectionFactory instanceof org.springframework.amqp.rabbit.connection.AbstractConnectionFactory factory
@@ -95,6 +137,9 @@ public final class TopologyDeclarer {
 
     /** Declares everything on the given connection; used again whenever the connection is re-created. */
     public void declare(Topology topology, Connection connection) {
+        if (mode == TopologyMode.PASSIVE) {
+            return;
+        }
         long started = System.nanoTime();
         boolean pipelined = declarePipelined(topology, connection);
         if (!pipelined) {
@@ -197,45 +242,297 @@ public final class TopologyDeclarer {
     /** Below this many declarations per channel, another channel costs more than it saves. */
     private static final int MIN_BATCH = 50;
 
-    private static void declareOneByOne(Topology topology, Connection connection) {
+    /**
+     * Declares one at a time, so that a refusal names its object. Every refusal of access is
+     * collected, so that one start-up lists all missing permissions; any other failure ends it.
+     */
+    private void declareOneByOne(Topology topology, Connection connection) {
+        List<String> refused = new ArrayList<>();
+        java.util.Set<String> failed = new java.util.HashSet<>();
         for (ExchangeSpec exchange : topology.exchanges()) {
-            run(connection, "exchange", exchange.name(),
-                    channel -> channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null));
+            collect(refused, failed, exchange.name(), () -> run(connection, "exchange", exchange.name(),
+                    channel -> channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null),
+                    (kind, name) -> "configure"));
         }
         for (QueueSpec queue : topology.queues()) {
-            run(connection, "queue", queue.name(),
-                    channel -> channel.queueDeclare(queue.name(), true, false, false, queue.arguments()));
+            collect(refused, failed, queue.name(), () -> run(connection, "queue", queue.name(),
+                    channel -> channel.queueDeclare(queue.name(), true, false, false, queue.arguments()),
+                    (kind, name) -> kind.equals("exchange") ? "write" : queueDeclarePermission(connection, queue)));
         }
         for (BindingSpec binding : topology.bindings()) {
-            run(connection, binding.toExchange() ? "binding of exchange" : "binding of queue", binding.queue(),
-                    channel -> {
+            if (failed.contains(binding.exchange()) || failed.contains(binding.queue())) {
+                continue;
+            }
+            collect(refused, failed, "", () -> run(connection, binding.toExchange() ? "binding of exchange" : "binding of queue",
+                    binding.queue(), channel -> {
                         if (binding.toExchange()) {
                             channel.exchangeBind(binding.queue(), binding.exchange(), binding.routingKey());
                         } else {
                             channel.queueBind(binding.queue(), binding.exchange(), binding.routingKey());
                         }
-                    });
+                    }, (kind, name) -> bindingPermission(binding, kind, name)));
+        }
+        if (!refused.isEmpty()) {
+            throw new MissingPermissionException(refused, requiredFor(topology), connectionFactory.getUsername(),
+                    connectionFactory.getVirtualHost());
+        }
+    }
+
+    /** The broker checks write on a binding's destination and read on its source exchange. */
+    private static String bindingPermission(BindingSpec binding, String kind, String name) {
+        boolean destination = binding.toExchange() ? kind.equals("exchange") && name.equals(binding.queue()) : kind.equals("queue");
+        return destination ? "write" : "read";
+    }
+
+    /** What to grant: everything Warren needs, and what was being declared (a route to another service's queue, say). */
+    private Permissions requiredFor(Topology declared) {
+        Topology all = declared;
+        if (fullTopology != null) {
+            try {
+                all = Topology.builder().include(fullTopology.get()).include(declared).build();
+            } catch (WarrenException e) {
+                all = fullTopology.get();
+            }
+        }
+        return Permissions.of(all, mode);
+    }
+
+    private static void collect(List<String> refused, java.util.Set<String> failed, String name, Runnable declaration) {
+        try {
+            declaration.run();
+        } catch (Refused refusal) {
+            if (!refused.contains(refusal.getMessage())) {
+                refused.add(refusal.getMessage());
+            }
+            failed.add(name);
+        }
+    }
+
+    /**
+     * Which permission a refused queue declaration lacked. RabbitMQ checks configure first, and for
+     * a new queue that dead-letters, read on the queue next; 3.x does not say which it refused. A
+     * {@code basic.get} on a queue that does not exist needs read and nothing else, so it tells.
+     */
+    private static String queueDeclarePermission(Connection connection, QueueSpec queue) {
+        if (!queue.arguments().containsKey("x-dead-letter-exchange") || exists(connection, queue.name())) {
+            return "configure";
+        }
+        Channel channel = null;
+        try {
+            channel = connection.getDelegate().createChannel();
+            // Without auto-ack: should the queue have appeared meanwhile, its message goes back when the channel closes.
+            channel.basicGet(queue.name(), false);
+            return "configure";
+        } catch (IOException e) {
+            String reply = replyText(findShutdownSignal(e));
+            return reply != null && reply.startsWith("ACCESS_REFUSED") ? "read (and perhaps configure)" : "configure";
+        } finally {
+            if (channel != null) {
+                RabbitUtils.closeChannel(channel);
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String queue) {
+        Channel channel = null;
+        try {
+            channel = connection.getDelegate().createChannel();
+            channel.queueDeclarePassive(queue);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            if (channel != null) {
+                RabbitUtils.closeChannel(channel);
+            }
+        }
+    }
+
+    /**
+     * Checks, before the consumers start, that Warren may read its work and dead-letter queues and
+     * publish to the default exchange, {@code warren.dlx} and the delay levels: the broker checks
+     * those permissions when it creates a queue, not when it finds one in place, and a consumer
+     * refused later would only log. Reading is tried with a {@code basic.get} whose message, if any,
+     * is put back at once; publishing with an empty message whose routing key no queue or binding
+     * has, which the broker drops. Every refusal is collected.
+     *
+     * @throws MissingPermissionException naming each refused queue or exchange and the fix
+     */
+    public void verifyAccess(Topology topology) {
+        verifyAccess(topology, List.of());
+    }
+
+    /**
+     * {@link #verifyAccess(Topology)}, reporting besides what was refused before (while declaring).
+     *
+     * @param refusedBefore refusals to report with any found now
+     */
+    public void verifyAccess(Topology topology, List<String> refusedBefore) {
+        List<String> refused = new ArrayList<>(refusedBefore);
+        try (Connection connection = connectionFactory.createConnection(); Probe probe = new Probe(connection, refused)) {
+            for (QueueSpec queue : topology.queues()) {
+                if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
+                    probe.read(queue.name());
+                    probe.read(QueueSpec.deadLetterQueueName(queue.name()));
+                }
+            }
+            probe.write("");
+            if (topology.exchanges().stream().anyMatch(exchange -> exchange.name().equals(Topology.DEAD_LETTER_EXCHANGE))) {
+                probe.write(Topology.DEAD_LETTER_EXCHANGE);
+            }
+            probe.write(DelayedDelivery.ENTRY);
+        } catch (AmqpException e) {
+            throw unreachable(e);
+        }
+        if (!refused.isEmpty()) {
+            throw new MissingPermissionException(refused, requiredFor(topology), connectionFactory.getUsername(),
+                    connectionFactory.getVirtualHost());
+        }
+    }
+
+    /** Tries reads and writes on one channel, opening another only after the broker closed it for a refusal. */
+    private static final class Probe implements AutoCloseable {
+
+        private static final String ROUTING_KEY = "warren.permission-check";
+
+        private final Connection connection;
+        private final List<String> refused;
+        private @Nullable Channel channel;
+
+        Probe(Connection connection, List<String> refused) {
+            this.connection = connection;
+            this.refused = refused;
+        }
+
+        void read(String queue) {
+            run("read", "queue", queue, channel -> {
+                com.rabbitmq.client.GetResponse response = channel.basicGet(queue, false);
+                if (response != null) {
+                    channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
+                }
+            });
+        }
+
+        void write(String exchange) {
+            run("write", "exchange", exchange.isEmpty() ? Permissions.DEFAULT_EXCHANGE : exchange, channel -> {
+                AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                        .headers(java.util.Map.of("x-warren-permission-check", true)).build();
+                channel.basicPublish(exchange, ROUTING_KEY + "." + java.util.UUID.randomUUID(), properties, new byte[0]);
+                // A round trip: the broker has handled the publish, and closed the channel if it refused it.
+                channel.basicQos(0);
+            });
+        }
+
+        private void run(String permission, String kind, String name, Declaration action) {
+            try {
+                if (channel == null || !channel.isOpen()) {
+                    channel = connection.getDelegate().createChannel();
+                    if (channel == null) {
+                        throw new WarrenException("Could not open a channel to check access to " + kind + " '" + name + "'");
+                    }
+                }
+                action.apply(channel);
+            } catch (IOException e) {
+                String reply = replyText(findShutdownSignal(e));
+                String object = " access to " + kind + " '" + name + "'";
+                // A declaration refused on the same object already named it.
+                if (reply != null && reply.startsWith("ACCESS_REFUSED") && refused.stream().noneMatch(r -> r.endsWith(object))) {
+                    refused.add(permission + object);
+                }
+                // Anything else (an exchange not declared yet, say) is not about permissions: the broker checks those first.
+            }
+        }
+
+        @Override
+        public void close() {
+            if (channel != null) {
+                RabbitUtils.closeChannel(channel);
+            }
         }
     }
 
     /** Declares one topic exchange, for a publish to a topic no handler of this application consumes. */
     public void declareExchange(ExchangeSpec exchange) {
         try (Connection connection = connectionFactory.createConnection()) {
-            run(connection, "exchange", exchange.name(),
-                    channel -> channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null));
+            if (mode == TopologyMode.PASSIVE) {
+                requireExchange(connection, exchange);
+                return;
+            }
+            try {
+                run(connection, "exchange", exchange.name(),
+                        channel -> channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null),
+                        (kind, name) -> "configure");
+            } catch (Refused refusal) {
+                throw new MissingPermissionException(List.of(refusal.getMessage()),
+                        requiredFor(new Topology(List.of(exchange), List.of(), List.of())), connectionFactory.getUsername(),
+                        connectionFactory.getVirtualHost());
+            }
         }
+    }
+
+    private void requireExchange(Connection connection, ExchangeSpec exchange) {
+        Channel channel = null;
+        try {
+            channel = connection.getDelegate().createChannel();
+            if (channel == null) {
+                throw new WarrenException("Could not open a channel to check exchange '" + exchange.name() + "': the "
+                        + "connection has no channel left (channel_max)");
+            }
+            channel.exchangeDeclarePassive(exchange.name());
+        } catch (IOException e) {
+            throw new WarrenException("Exchange '" + exchange.name() + "' does not exist in virtual host '"
+                    + connectionFactory.getVirtualHost() + "', and Warren declares nothing in passive topology mode; "
+                    + "have it created (a durable " + exchange.type() + " exchange), or declare it with Warren's topology "
+                    + "(WarrenEngine.Builder.declare) so that it is exported and checked at start-up", e);
+        } finally {
+            if (channel != null) {
+                RabbitUtils.closeChannel(channel);
+            }
+        }
+    }
+
+    /** A refusal of access, described as "configure access to queue 'q'". */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String description, Throwable cause) {
+            super(description, cause, false, false);
+        }
+    }
+
+    /** Which permission a refusal of one object lacked, from the kind and name the broker reported. */
+    private interface PermissionOf {
+        String permission(String kind, String name);
     }
 
     private interface Declaration {
         void apply(Channel channel) throws IOException;
     }
 
-    private static void run(Connection connection, String kind, String name, Declaration declaration) {
-        // A failed declaration closes its channel, so each one gets a channel of its own.
-        Channel channel = connection.createChannel(false);
+    private static void run(Connection connection, String kind, String name, Declaration declaration, PermissionOf permissionOf) {
+        // A failed declaration closes its channel, so each one gets a channel of its own: one of the client
+        // itself, as the factory's proxy would log the refusal that this method explains as an error of its own.
+        Channel channel;
+        try {
+            channel = connection.getDelegate().createChannel();
+        } catch (IOException e) {
+            throw new WarrenException("Could not open a channel to declare " + kind + " '" + name + "': " + e.getMessage(), e);
+        }
+        if (channel == null) {
+            throw new WarrenException("Could not open a channel to declare " + kind + " '" + name + "': the connection has "
+                    + "no channel left (channel_max)");
+        }
         try {
             declaration.apply(channel);
         } catch (IOException e) {
+            String reply = replyText(findShutdownSignal(e));
+            Matcher refused = reply == null ? null : ACCESS_REFUSED.matcher(reply);
+            if (refused != null && refused.find()) {
+                RabbitUtils.closeChannel(channel);
+                String permission = refused.group(1) != null ? refused.group(1)
+                        : permissionOf.permission(refused.group(2), refused.group(3));
+                throw new Refused(permission + " access to " + refused.group(2) + " '" + refused.group(3) + "'", e);
+            }
             throw explain(kind, name, e);
         } finally {
             RabbitUtils.closeChannel(channel);

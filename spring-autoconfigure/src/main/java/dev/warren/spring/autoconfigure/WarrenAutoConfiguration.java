@@ -115,13 +115,16 @@ public class WarrenAutoConfiguration {
                 .idempotencyStore(idempotencyStore)
                 .idempotencyStores(new dev.warren.spring.autoconfigure.internal.IdempotencyStores(beanFactory,
                         properties.getIdempotency()))
+                .topologyMode(properties.getTopology().getDeclare())
                 .nameResolver(environment::resolveRequiredPlaceholders)
                 .consumerFilter(name -> converter.queueTransport(name) == WarrenProperties.Transport.RABBITMQ);
         jsonMapper.ifAvailable(builder::jsonMapper);
         observations.ifAvailable(builder::observationRegistry);
         ManagementApis.warnAboutUnverifiedTls(rabbitProperties.getIfAvailable(), rabbitConnection.getIfAvailable());
+        // Passive topology mode reads the topology through the API even when the policy check is off.
         ManagementApi managementApi = ManagementApis.resolve(properties.getManagement(), rabbitProperties.getIfAvailable(),
-                rabbitConnection.getIfAvailable(), sslBundles.getIfAvailable());
+                rabbitConnection.getIfAvailable(), sslBundles.getIfAvailable(),
+                properties.getTopology().getDeclare() == dev.warren.topology.TopologyMode.PASSIVE);
         if (managementApi != null) {
             builder.managementApi(managementApi);
         }
@@ -189,8 +192,8 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WarrenEndpoint warrenEndpoint(WarrenEngine engine) {
-            return new WarrenEndpoint(engine);
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ConnectionFactory connectionFactory) {
+            return new WarrenEndpoint(engine, connectionFactory);
         }
     }
 

@@ -1,15 +1,18 @@
 package dev.warren.spring.autoconfigure;
 
+import dev.warren.WarrenEngine;
 import dev.warren.WarrenOperations;
 import dev.warren.deadletter.DeadLetter;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.topology.Permissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -32,6 +35,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       {@code dryRun}, {@code targetQueue}, {@code maxPerSecond}.</li>
  *   <li>{@code POST /actuator/warren/{queue}/discard} with {@code reason} (required) and the same
  *       selection fields; the authenticated user is recorded as who discarded.</li>
+ *   <li>{@code GET /actuator/warren/topology/permissions}: the configure, write and read permissions
+ *       Warren's broker user needs, and the {@code rabbitmqctl} command that grants them
+ *       (RabbitMQ only).</li>
+ *   <li>{@code GET /actuator/warren/topology/definitions}: everything Warren needs on the broker as
+ *       RabbitMQ definitions, for {@code rabbitmqctl import_definitions} (RabbitMQ only).</li>
  * </ul>
  *
  * @since 0.1
@@ -40,6 +48,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 public class WarrenEndpoint {
 
     private final WarrenOperations engine;
+    private final @Nullable ConnectionFactory rabbit;
 
     /**
      * Creates the endpoint.
@@ -47,7 +56,49 @@ public class WarrenEndpoint {
      * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
      */
     public WarrenEndpoint(WarrenOperations engine) {
+        this(engine, null);
+    }
+
+    /**
+     * Creates the endpoint of an engine on RabbitMQ, which also shows its topology and permissions.
+     *
+     * @param engine the engine
+     * @param rabbit the connection factory it runs on, for the user and virtual host
+     */
+    public WarrenEndpoint(WarrenOperations engine, @Nullable ConnectionFactory rabbit) {
         this.engine = engine;
+        this.rabbit = rabbit;
+    }
+
+    /**
+     * What Warren needs on the broker, for whoever owns it.
+     *
+     * @param section {@code topology}
+     * @param view {@code permissions} or {@code definitions}
+     * @return the permissions with the command that grants them, or the definitions to import;
+     *     {@code null} (not found) on JMS or for another path
+     */
+    @ReadOperation
+    public @Nullable Map<String, Object> topology(@Selector String section, @Selector String view) {
+        if (!section.equals("topology") || !(engine instanceof WarrenEngine rabbitEngine) || rabbit == null) {
+            return null;
+        }
+        return switch (view) {
+            case "permissions" -> {
+                Permissions permissions = rabbitEngine.permissions();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("mode", rabbitEngine.topologyMode().name().toLowerCase(java.util.Locale.ROOT));
+                result.put("virtualHost", rabbit.getVirtualHost());
+                result.put("user", rabbit.getUsername());
+                result.put("configure", permissions.configure());
+                result.put("write", permissions.write());
+                result.put("read", permissions.read());
+                result.put("rabbitmqctl", permissions.rabbitmqctlCommand(rabbit.getUsername(), rabbit.getVirtualHost()));
+                yield result;
+            }
+            case "definitions" -> rabbitEngine.fullTopology().toDefinitions(rabbit.getVirtualHost());
+            default -> null;
+        };
     }
 
     /**

@@ -295,6 +295,33 @@ public class WarrenProperties {
     /** Publisher settings. */
     private final Publisher publisher = new Publisher();
 
+    /** Who owns the broker's topology: Warren (declare) or the platform (passive). */
+    private final Topology topology = new Topology();
+
+    public Topology getTopology() {
+        return topology;
+    }
+
+    /** Whether Warren declares its exchanges, queues and bindings. */
+    public static class Topology {
+
+        /**
+         * declare (the default): Warren declares every exchange, queue and binding it needs. passive:
+         * Warren declares nothing, and at start-up checks through the management API that everything
+         * exists with compatible types and arguments, failing with every difference listed. Export
+         * what to create with GET /actuator/warren/topology/definitions.
+         */
+        private dev.warren.topology.TopologyMode declare = dev.warren.topology.TopologyMode.DECLARE;
+
+        public dev.warren.topology.TopologyMode getDeclare() {
+            return declare;
+        }
+
+        public void setDeclare(dev.warren.topology.TopologyMode declare) {
+            this.declare = declare;
+        }
+    }
+
     /** The broker's management API, through which Warren checks at start-up that no policy undermines its queues. */
     private final Management management = new Management();
 

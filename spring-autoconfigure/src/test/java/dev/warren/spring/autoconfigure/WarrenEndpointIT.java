@@ -69,6 +69,15 @@ class WarrenEndpointIT {
         HttpResponse<String> peek = call("GET", "/actuator/warren/" + queue, null, true);
         assertThat(peek.body()).contains("cannot be processed yet", "\"failureClass\":\"unknown\"", "\"groups\"");
 
+        assertThat(call("GET", "/actuator/warren/topology/permissions", null, false).statusCode()).isEqualTo(401);
+        HttpResponse<String> permissions = call("GET", "/actuator/warren/topology/permissions", null, true);
+        assertThat(permissions.statusCode()).isEqualTo(200);
+        assertThat(permissions.body()).contains("\"mode\":\"declare\"", "\"configure\":\"^(", "\"rabbitmqctl\":\"rabbitmqctl set_permissions -p ");
+        HttpResponse<String> definitions = call("GET", "/actuator/warren/topology/definitions", null, true);
+        assertThat(definitions.statusCode()).isEqualTo(200);
+        assertThat(definitions.body()).contains("\"name\":\"" + queue + ".dlq\"", "\"exchanges\":[", "\"bindings\":[");
+        assertThat(call("GET", "/actuator/warren/topology/other", null, true).statusCode()).isEqualTo(404);
+
         orders.fixed = true;
         HttpResponse<String> replay = call("POST", "/actuator/warren/" + queue + "/replay", "{\"messageId\":\"o-1\"}", true);
         assertThat(replay.statusCode()).isEqualTo(200);

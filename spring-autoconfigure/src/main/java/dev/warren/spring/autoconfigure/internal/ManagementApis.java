@@ -51,7 +51,25 @@ public final class ManagementApis {
      */
     public static @Nullable ManagementApi resolve(WarrenProperties.Management management, @Nullable RabbitProperties rabbit,
             @Nullable RabbitConnectionDetails connection, @Nullable SslBundles sslBundles) {
-        if (!management.isCheckPolicies()) {
+        return resolve(management, rabbit, connection, sslBundles, false);
+    }
+
+    /**
+     * The API to check policies, and in passive topology mode the topology, through.
+     *
+     * @param management the warren.management.* properties
+     * @param rabbit the spring.rabbitmq.* properties, when RabbitMQ is auto-configured
+     * @param connection the connection Spring Boot's factory was built from, when it has one
+     * @param sslBundles the application's SSL bundles, when it has them
+     * @param needed whether Warren needs the API even when the policy check is off
+     * @return the API; {@code null} when it is not needed and the check is off, or no URL is set and
+     *     nothing answers at the default one
+     * @throws IllegalStateException when warren.management.url is neither http nor https, or
+     *     warren.management.ssl.bundle names a bundle the application does not have
+     */
+    public static @Nullable ManagementApi resolve(WarrenProperties.Management management, @Nullable RabbitProperties rabbit,
+            @Nullable RabbitConnectionDetails connection, @Nullable SslBundles sslBundles, boolean needed) {
+        if (!management.isCheckPolicies() && !needed) {
             return null;
         }
         SslBundle amqpBundle = connection != null ? connection.getSslBundle() : null;

@@ -1,7 +1,9 @@
 package dev.warren.spring.autoconfigure.internal;
 
 import dev.warren.WarrenException;
+import dev.warren.topology.MissingPermissionException;
 import dev.warren.topology.TopologyConflictException;
+import dev.warren.topology.TopologyMismatchException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -13,6 +15,21 @@ public final class WarrenFailureAnalyzer extends AbstractFailureAnalyzer<WarrenE
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, WarrenException cause) {
+        if (cause instanceof MissingPermissionException missing) {
+            return new FailureAnalysis(missing.getMessage(),
+                    "Grant the user the permissions Warren needs (GET /actuator/warren/topology/permissions shows them too):\n\n    "
+                            + missing.rabbitmqctlCommand() + "\n\nthen restart the application.",
+                    cause);
+        }
+        if (cause instanceof TopologyMismatchException mismatch) {
+            return new FailureAnalysis("warren.topology.declare is passive: Warren declares nothing and checked the "
+                    + "broker's topology. " + mismatch.getMessage(),
+                    "Create or correct the " + mismatch.differences().size() + " objects listed above: export them with "
+                            + "GET /actuator/warren/topology/definitions (or WarrenEngine.fullTopology().toDefinitions(vhost)) "
+                            + "and import them with rabbitmqctl import_definitions, or set warren.topology.declare=declare "
+                            + "so that Warren declares them itself.",
+                    cause);
+        }
         if (cause instanceof TopologyConflictException conflict) {
             return new FailureAnalysis("Warren could not declare its topology. " + conflict.getMessage(),
                     "Make the broker's declaration of '" + conflict.objectName()
