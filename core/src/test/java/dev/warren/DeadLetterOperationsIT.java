@@ -39,9 +39,11 @@ class DeadLetterOperationsIT {
         volatile boolean fixed;
         final Set<String> processed = ConcurrentHashMap.newKeySet();
         final Map<String, Object> replayHeaders = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
         @Consumer(queue = "${queue}", retry = @Retry(maxAttempts = 1), prefetch = 50)
         void handle(Order order, MessageContext context) {
+            calls.incrementAndGet();
             if (!fixed) {
                 if (order.kind().equals("stock")) {
                     throw new IllegalStateException("no stock for " + order.id());
@@ -186,6 +188,20 @@ class DeadLetterOperationsIT {
         Message moved = broker.template.receive(fixedQueue);
         assertThat(moved.getMessageProperties().getHeaders()).containsEntry(DeadLetters.REPLAYS_HEADER, 1)
                 .doesNotContainKeys("x-exception-message", "x-warren-attempts");
+    }
+
+    @Test
+    void replayingIntoAHandlerThatStillFailsMovesEachDeadLetterOnce() {
+        DeadLetters deadLetters = deadLetterOrders(2, "empty");
+        int before = orders.calls.get();
+
+        // The handler fails at once, so each copy is back in the dead-letter queue while the pass still reads it.
+        OperationResult result = deadLetters.replay(queue, Selection.all(), new ReplayOptions(false, null, 0));
+
+        assertThat(result.moved()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.calls.get() == before + 2 && depth(queue + ".dlq") == 2);
+        assertThat(deadLetters.peek(queue, 5)).hasSize(2).allSatisfy(letter -> assertThat(letter.replays()).isEqualTo(1));
+        assertThat(orders.calls.get()).isEqualTo(before + 2);
     }
 
     @Test

@@ -47,6 +47,9 @@ public final class RabbitDeadLetters implements DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitDeadLetters.class);
 
+    /** Marks the copies of one replay pass, so that the pass knows them when they fail again. */
+    static final String REPLAY_PASS_HEADER = "x-warren-replay-pass";
+
     /** Reason and origin headers of a dead letter, dropped from a replayed copy so that a new failure writes its own. */
     private static final List<String> FAILURE_HEADERS = List.of(DeadLetterHeaders.EXCEPTION_MESSAGE,
             DeadLetterHeaders.EXCEPTION_STACKTRACE, DeadLetterHeaders.ORIGINAL_EXCHANGE, DeadLetterHeaders.ORIGINAL_ROUTING_KEY,
@@ -134,13 +137,17 @@ public final class RabbitDeadLetters implements DeadLetters {
                 .limitForPeriod(options.maxPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
                 .timeoutDuration(Duration.ofMinutes(10)).build());
         String destination = options.targetQueue() != null ? options.targetQueue() : "the original queue";
-        Moved moved = moveSelected(queue, selection, options.dryRun(), letter -> {
+        // A handler that still fails fast dead-letters the copy again while this pass reads on; the
+        // pass mark lets it leave its own copies alone instead of replaying them round and round.
+        String pass = java.util.UUID.randomUUID().toString();
+        Moved moved = moveSelected(queue, selection, options.dryRun(), pass, letter -> {
             if (pace != null) {
                 pace.acquirePermission();
             }
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             FAILURE_HEADERS.forEach(headers::remove);
             headers.put(REPLAYS_HEADER, letter.replays() + 1);
+            headers.put(REPLAY_PASS_HEADER, pass);
             return new Target(options.targetQueue() != null ? options.targetQueue() : letter.originalQueue(), headers);
         });
         if (!options.dryRun()) {
@@ -156,7 +163,7 @@ public final class RabbitDeadLetters implements DeadLetters {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
         declarer.declare(new Topology(List.of(), List.of(discardedQueue()), List.of()));
-        Moved moved = moveSelected(queue, selection, false, letter -> {
+        Moved moved = moveSelected(queue, selection, false, null, letter -> {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             headers.put(DISCARD_REASON_HEADER, reason);
             headers.put(DISCARDED_BY_HEADER, operator);
@@ -198,12 +205,15 @@ public final class RabbitDeadLetters implements DeadLetters {
      * pass waits for every confirm before it closes its channel, which would put back whatever was
      * not acknowledged yet.
      */
-    private Moved moveSelected(String queue, Selection selection, boolean dryRun,
+    private Moved moveSelected(String queue, Selection selection, boolean dryRun, @Nullable String pass,
             java.util.function.Function<DeadLetter, Target> target) {
         Moved moved = new Moved();
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(MOVE_WINDOW);
         List<java.util.concurrent.CompletableFuture<Boolean>> copies = new ArrayList<>();
         read(deadLetterQueue(queue), MAX_MESSAGES, (channel, response, letter) -> {
+            if (pass != null && pass.equals(String.valueOf(letter.headers().get(REPLAY_PASS_HEADER)))) {
+                return; // a copy this pass replayed came back; it stays for the next pass
+            }
             moved.examined++;
             if (!selection.matches(letter)) {
                 return;
