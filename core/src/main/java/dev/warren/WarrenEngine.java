@@ -12,6 +12,8 @@ import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.rabbit.BreakerGate;
+import dev.warren.internal.rabbit.DelayedDelivery;
+import dev.warren.internal.rabbit.DueForwarder;
 import dev.warren.internal.rabbit.QueueMonitor;
 import dev.warren.internal.rabbit.RabbitDeadLetters;
 import dev.warren.monitor.Alert;
@@ -82,6 +84,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     private final TopologyDeclarer declarer;
     private final PublisherChannels publisherChannels;
     private final JsonPublisher publisher;
+    private final DueForwarder dueForwarder;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final IdempotencyStore idempotencyStore;
@@ -131,6 +134,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         this.observations = builder.observations;
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),
                 observations, builder.deliveryListener);
+        this.dueForwarder = new DueForwarder(connectionFactory, publisherChannels, declarer, publisherSettings.confirmTimeout());
         this.queueMonitor = new QueueMonitor(connectionFactory, () -> topology, builder.alertSettings, builder.managementApi,
                 jsonMapper, builder.alertListener, this::lag, java.time.Clock.systemUTC());
         this.redeclareOnConnect = new ConnectionListener() {
@@ -192,7 +196,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         // and only redeclares once the engine runs, after reconnects.
         connectionFactory.addConnectionListener(redeclareOnConnect);
         try {
-            declarer.declare(current);
+            declarer.declare(withDelayLevels(current));
+            publisher.delayLevelsDeclared();
             checkPolicies(current);
         } catch (RuntimeException e) {
             connectionFactory.removeConnectionListener(redeclareOnConnect);
@@ -220,6 +225,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         }
         running = true;
         inParallel(RabbitConsumer::start, "warren-start");
+        dueForwarder.start();
         queueMonitor.start();
         log.info("Warren started {} consumer(s) on {}", consumers.size(),
                 consumers.stream().map(RabbitConsumer::queue).toList());
@@ -233,7 +239,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      */
     public void declareTopology() {
         Topology current = topology;
-        declarer.declare(current);
+        declarer.declare(withDelayLevels(current));
+        publisher.delayLevelsDeclared();
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
     }
 
@@ -244,6 +251,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         }
         running = false;
         connectionFactory.removeConnectionListener(redeclareOnConnect);
+        dueForwarder.stop();
         stopInParallel();
         log.info("Warren stopped its consumers");
     }
@@ -339,11 +347,28 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
 
     private void redeclare(Connection connection) {
         try {
-            declarer.declare(topology, connection);
+            declarer.declare(withDelayLevels(topology), connection);
         } catch (RuntimeException e) {
             log.error("Could not declare Warren's topology again on a new connection; consumers of missing queues "
                     + "wait until they exist", e);
         }
+    }
+
+    /**
+     * The topology with the delay levels, which every engine declares and drains (they are shared by
+     * the virtual host and idempotent to declare), so that neither the first delayed send waits for
+     * them nor a message falls due with no engine to deliver it. They stay out of {@link #topology()},
+     * which lists this application's own queues.
+     */
+    private static Topology withDelayLevels(Topology current) {
+        Topology delays = DelayedDelivery.topology();
+        List<dev.warren.topology.ExchangeSpec> exchanges = new ArrayList<>(current.exchanges());
+        exchanges.addAll(delays.exchanges());
+        List<dev.warren.topology.QueueSpec> queues = new ArrayList<>(current.queues());
+        queues.addAll(delays.queues());
+        List<dev.warren.topology.BindingSpec> bindings = new ArrayList<>(current.bindings());
+        bindings.addAll(delays.bindings());
+        return new Topology(exchanges, queues, bindings);
     }
 
     private static void requireOneHandlerPerQueue(List<HandlerEndpoint> endpoints) {
