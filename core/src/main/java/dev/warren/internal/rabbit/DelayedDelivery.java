@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ms) and then dead-letter to level k-1. A message's routing key spells its delay in binary, one
  * word per level from the highest: {@code 0.0.1.0.1}. Each level's exchange sends it into that
  * level's queue when its bit is 1 and straight on to the next level when it is 0; after level 0
- * it reaches {@code warren.delay.deliver}, which routes everything into the classic queue
+ * it reaches {@code warren.delay.deliver}, which routes it into the classic queue
  * {@value #DUE_QUEUE}. Every message in a level waits as long as the others, so the queue expires
  * them in order and no delay holds back another.
  *
@@ -131,7 +131,8 @@ public final class DelayedDelivery {
         }
         queues.add(new QueueSpec(DUE_QUEUE, QueueType.CLASSIC, Map.of("x-queue-type", "classic")));
         queues.add(new QueueSpec(DUE_DEAD_LETTER_QUEUE, QueueType.CLASSIC, Map.of("x-queue-type", "classic")));
-        bindings.add(new BindingSpec(DELIVER, DUE_QUEUE, "#"));
+        // Exactly one word per level: a key of another form is not a delayed message of this scheme.
+        bindings.add(new BindingSpec(DELIVER, DUE_QUEUE, String.join(".", java.util.Collections.nCopies(Delay.LEVELS, "*"))));
         return new Topology(exchanges, queues, bindings);
     }
 }
