@@ -59,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @since 0.1
  */
-public final class Outbox implements AutoCloseable {
+public final class Outbox implements AutoCloseable, dev.warren.monitor.AlertSource {
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final String SCRIPT = "dev/warren/db/migration/V1000__warren_outbox.sql";
@@ -502,6 +502,7 @@ public final class Outbox implements AutoCloseable {
      *
      * @return {@code OUTBOX_OLDEST_UNSENT <table>} while the alert is raised, else empty
      */
+    @Override
     public java.util.Set<String> activeAlerts() {
         return alertRaised.get() ? java.util.Set.of(Alert.Kind.OUTBOX_OLDEST_UNSENT + " " + table) : java.util.Set.of();
     }

@@ -202,8 +202,10 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "warrenHealthIndicator")
-        dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator warrenHealthIndicator(WarrenEngine engine) {
-            return new dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator(engine);
+        dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator warrenHealthIndicator(WarrenEngine engine,
+                ObjectProvider<dev.warren.monitor.AlertSource> alertSources) {
+            return new dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator(engine,
+                    () -> alertSources.orderedStream().toList());
         }
     }
 
@@ -214,8 +216,8 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WarrenEndpoint warrenEndpoint(WarrenEngine engine) {
-            return new WarrenEndpoint(engine);
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ObjectProvider<dev.warren.monitor.AlertSource> alertSources) {
+            return new WarrenEndpoint(engine, () -> alertSources.orderedStream().toList());
         }
     }
 

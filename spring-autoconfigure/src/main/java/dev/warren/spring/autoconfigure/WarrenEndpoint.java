@@ -6,6 +6,7 @@ import dev.warren.deadletter.DeadLetters;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.monitor.AlertSource;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +24,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * the application's security.
  *
  * <ul>
- *   <li>{@code GET /actuator/warren}: the dead-letter queues with depth and oldest age, the circuit
- *       breakers and the consumers' counters.</li>
+ *   <li>{@code GET /actuator/warren}: the alerts raised (queues and outbox), the dead-letter queues
+ *       with depth and oldest age, the circuit breakers and the consumers' counters.</li>
  *   <li>{@code GET /actuator/warren/{queue}?limit=5}: the first dead letters of a queue (left in
  *       place) and its failure groups.</li>
  *   <li>{@code POST /actuator/warren/{queue}/replay} with an optional JSON body {@code messageId},
@@ -40,6 +41,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 public class WarrenEndpoint {
 
     private final WarrenOperations engine;
+    private final java.util.function.Supplier<java.util.List<AlertSource>> alertSources;
 
     /**
      * Creates the endpoint.
@@ -47,17 +49,34 @@ public class WarrenEndpoint {
      * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
      */
     public WarrenEndpoint(WarrenOperations engine) {
+        this(engine, java.util.List::of);
+    }
+
+    /**
+     * Creates the endpoint, with the alerts of other parts besides the engine's queues.
+     *
+     * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
+     * @param alertSources the other parts that raise alerts, such as the outbox, looked up at each call
+     */
+    public WarrenEndpoint(WarrenOperations engine, java.util.function.Supplier<java.util.List<AlertSource>> alertSources) {
         this.engine = engine;
+        this.alertSources = alertSources;
     }
 
     /**
      * The overview.
      *
-     * @return dead-letter queues, circuit breakers and consumer counters
+     * @return the alerts raised, dead-letter queues, circuit breakers and consumer counters
      */
     @ReadOperation
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
+        java.util.Set<String> alerts = new java.util.TreeSet<>();
+        if (engine instanceof dev.warren.WarrenEngine rabbit) {
+            alerts.addAll(rabbit.activeAlerts());
+        }
+        alertSources.get().forEach(source -> alerts.addAll(source.activeAlerts()));
+        overview.put("alerts", alerts);
         overview.put("deadLetterQueues", engine.deadLetters().queues());
         overview.put("circuitBreakers", engine.circuitBreakerStates());
         overview.put("consumers", engine.consumerStats());
