@@ -182,7 +182,9 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     }
 
     /**
-     * Declares the topology and starts every consumer. Does nothing when already running.
+     * Declares the topology and starts every consumer. Does nothing when already running. Also
+     * declares the delay levels of {@link dev.warren.publish.Delay} and starts delivering the
+     * delayed messages that fall due on this virtual host, whichever application scheduled them.
      *
      * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
      * @throws WarrenException when the broker cannot be reached
@@ -234,6 +236,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     /**
      * Declares the topology without starting consumers, for an application that only produces
      * to queues that its handlers' consumers elsewhere will drain. {@link #start()} does this too.
+     * Delayed messages such an application schedules are delivered, once due, by any started
+     * engine on the virtual host.
      *
      * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
      */

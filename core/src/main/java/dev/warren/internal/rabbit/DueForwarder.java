@@ -59,6 +59,7 @@ public final class DueForwarder implements ChannelAwareMessageListener {
     private final Duration confirmTimeout;
     private final DefaultMessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
+    /** Publishes awaiting their confirm, which stopping waits for rather than have their originals delivered again. */
     private final AtomicInteger pending = new AtomicInteger();
     private @Nullable SimpleMessageListenerContainer container;
     private @Nullable ScheduledExecutorService retries;
@@ -232,7 +233,6 @@ public final class DueForwarder implements ChannelAwareMessageListener {
         }
     }
 
-    /** Counts a publish awaiting its confirm, so that stopping can wait for it instead of causing a redelivery. */
     private void settled() {
         if (pending.decrementAndGet() == 0) {
             synchronized (pending) {
