@@ -12,6 +12,8 @@ import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.rabbit.BreakerGate;
+import dev.warren.internal.rabbit.DelayedDelivery;
+import dev.warren.internal.rabbit.DueForwarder;
 import dev.warren.internal.rabbit.QueueMonitor;
 import dev.warren.internal.rabbit.RabbitDeadLetters;
 import dev.warren.monitor.Alert;
@@ -82,6 +84,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     private final TopologyDeclarer declarer;
     private final PublisherChannels publisherChannels;
     private final JsonPublisher publisher;
+    private final DueForwarder dueForwarder;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
     private final IdempotencyStore idempotencyStore;
@@ -133,6 +136,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         this.observations = builder.observations;
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),
                 observations, builder.deliveryListener);
+        this.dueForwarder = new DueForwarder(connectionFactory, publisherChannels, declarer, publisherSettings.confirmTimeout());
         this.queueMonitor = new QueueMonitor(connectionFactory, () -> topology, builder.alertSettings, builder.managementApi,
                 jsonMapper, builder.alertListener, this::lag, java.time.Clock.systemUTC());
         this.redeclareOnConnect = new ConnectionListener() {
@@ -180,7 +184,9 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     }
 
     /**
-     * Declares the topology and starts every consumer. Does nothing when already running.
+     * Declares the topology and starts every consumer. Does nothing when already running. Also
+     * declares the delay levels of {@link dev.warren.publish.Delay} and starts delivering the
+     * delayed messages that fall due on this virtual host, whichever application scheduled them.
      *
      * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
      * @throws WarrenException when the broker cannot be reached
@@ -200,7 +206,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
                 checkTopology();
             } else {
                 try {
-                    declarer.declare(current);
+                    declarer.declare(withDelayLevels(current));
+                    publisher.delayLevelsDeclared();
                 } catch (dev.warren.topology.MissingPermissionException e) {
                     // Reported together with what the access check finds, so that one start-up lists every missing permission.
                     refused = e.refused();
@@ -234,6 +241,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         }
         running = true;
         inParallel(RabbitConsumer::start, "warren-start");
+        dueForwarder.start();
         queueMonitor.start();
         log.info("Warren started {} consumer(s) on {}", consumers.size(),
                 consumers.stream().map(RabbitConsumer::queue).toList());
@@ -242,20 +250,23 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     /**
      * Declares the topology without starting consumers, for an application that only produces
      * to queues that its handlers' consumers elsewhere will drain. {@link #start()} does this too.
+     * Delayed messages such an application schedules are delivered, once due, by any started
+     * engine on the virtual host.
      *
      * @throws TopologyConflictException when the broker has a queue or exchange with other arguments
      */
     public void declareTopology() {
         Topology current = topology;
-        declarer.declare(current);
+        declarer.declare(withDelayLevels(current));
+        publisher.delayLevelsDeclared();
         publisher.knownTopics(current.exchanges().stream().map(ExchangeSpec::name).collect(Collectors.toSet()));
     }
 
     /**
      * Everything Warren needs on the broker: {@link #topology()}, and what it shares with other
-     * applications in the virtual host and declares only when first used: the delay levels of
-     * delayed delivery with the routes out of them to this application's queues and topics, and the
-     * queue {@value dev.warren.deadletter.DeadLetters#DISCARDED_QUEUE}. This is what
+     * applications in the virtual host: the delay levels of delayed delivery with the queue of due
+     * messages that every engine forwards from, and the queue
+     * {@value dev.warren.deadletter.DeadLetters#DISCARDED_QUEUE}, declared when first used. This is what
      * {@link #permissions()} covers, what passive topology mode checks and what to export for whoever
      * owns the broker's topology:
      *
@@ -267,19 +278,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      */
     public Topology fullTopology() {
         Topology current = topology;
-        Topology.Builder full = Topology.builder().include(current).include(dev.warren.internal.rabbit.DelayedDelivery.levels());
-        List<dev.warren.topology.BindingSpec> routes = new ArrayList<>();
-        for (dev.warren.topology.QueueSpec queue : current.queues()) {
-            if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
-                routes.add(dev.warren.internal.rabbit.DelayedDelivery.route(queue.name(), false));
-            }
-        }
-        for (ExchangeSpec exchange : current.exchanges()) {
-            if (exchange.type().equals("topic")) {
-                routes.add(dev.warren.internal.rabbit.DelayedDelivery.route(exchange.name(), true));
-            }
-        }
-        full.include(new Topology(List.of(), List.of(RabbitDeadLetters.discardedQueue()), routes));
+        Topology.Builder full = Topology.builder().include(current).include(dev.warren.internal.rabbit.DelayedDelivery.topology());
+        full.include(new Topology(List.of(), List.of(RabbitDeadLetters.discardedQueue()), List.of()));
         return full.build();
     }
 
@@ -339,6 +339,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         }
         running = false;
         connectionFactory.removeConnectionListener(redeclareOnConnect);
+        dueForwarder.stop();
         stopInParallel();
         log.info("Warren stopped its consumers");
     }
@@ -434,11 +435,28 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
 
     private void redeclare(Connection connection) {
         try {
-            declarer.declare(topology, connection);
+            declarer.declare(withDelayLevels(topology), connection);
         } catch (RuntimeException e) {
             log.error("Could not declare Warren's topology again on a new connection; consumers of missing queues "
                     + "wait until they exist", e);
         }
+    }
+
+    /**
+     * The topology with the delay levels, which every engine declares and drains (they are shared by
+     * the virtual host and idempotent to declare), so that neither the first delayed send waits for
+     * them nor a message falls due with no engine to deliver it. They stay out of {@link #topology()},
+     * which lists this application's own queues.
+     */
+    private static Topology withDelayLevels(Topology current) {
+        Topology delays = DelayedDelivery.topology();
+        List<dev.warren.topology.ExchangeSpec> exchanges = new ArrayList<>(current.exchanges());
+        exchanges.addAll(delays.exchanges());
+        List<dev.warren.topology.QueueSpec> queues = new ArrayList<>(current.queues());
+        queues.addAll(delays.queues());
+        List<dev.warren.topology.BindingSpec> bindings = new ArrayList<>(current.bindings());
+        bindings.addAll(delays.bindings());
+        return new Topology(exchanges, queues, bindings);
     }
 
     private static void requireOneHandlerPerQueue(List<HandlerEndpoint> endpoints) {

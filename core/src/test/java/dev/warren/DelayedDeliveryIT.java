@@ -1,12 +1,16 @@
 package dev.warren;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Subscribe;
 import dev.warren.publish.Delay;
+import dev.warren.publish.PublishException;
+import dev.warren.publish.PublishReceipt;
 import dev.warren.test.RabbitBroker;
+import dev.warren.test.RabbitManagement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /** Messages sent with a delay arrive when they are due, in delay queues on the real broker. */
 class DelayedDeliveryIT {
@@ -88,5 +97,38 @@ class DelayedDeliveryIT {
         assertThat(earliest).isGreaterThanOrEqualTo(-100);
         // Typically about +100 ms on an idle 2-core machine; a busy one stretches each hop.
         assertThat(worst).isLessThan(2_500);
+    }
+
+    @Test
+    void aDelayedSendToAMissingQueueFailsAtOnceAndOneDueForAQueueDeletedMeanwhileIsKeptWithItsReason() {
+        // A virtual host of its own: the due dead-letter queue is shared by every sender on a virtual host.
+        String virtualHost = RabbitBroker.uniqueName("it.delay-dlq");
+        RabbitManagement management = RabbitBroker.get().management();
+        management.createVirtualHost(virtualHost);
+        CachingConnectionFactory factory = RabbitBroker.get().connectionFactory();
+        factory.setVirtualHost(virtualHost);
+        try (WarrenEngine engine = WarrenEngine.builder(factory).build()) {
+            engine.start();
+            assertThatThrownBy(() -> engine.warren().send("no.such.queue", new Reminder(0, 0), Delay.of(Duration.ofSeconds(1))))
+                    .isInstanceOfSatisfying(PublishException.class,
+                            e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.UNROUTABLE));
+
+            RabbitAdmin admin = new RabbitAdmin(factory);
+            admin.declareQueue(new Queue("reminders.elsewhere"));
+            PublishReceipt receipt = engine.warren().send("reminders.elsewhere", new Reminder(1, 0),
+                    Delay.of(Duration.ofMillis(500)));
+            admin.deleteQueue("reminders.elsewhere");
+
+            RabbitTemplate template = new RabbitTemplate(factory);
+            Message[] kept = new Message[1];
+            await().atMost(Duration.ofSeconds(10)).until(() -> (kept[0] = template.receive("warren.delay.due.dlq")) != null);
+            assertThat(kept[0].getMessageProperties().getMessageId()).isEqualTo(receipt.messageId());
+            assertThat((String) kept[0].getMessageProperties().getHeader("x-exception-message"))
+                    .contains("No queue named 'reminders.elsewhere'");
+            assertThat(new String(kept[0].getBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"id\":1");
+        } finally {
+            factory.destroy();
+            management.deleteVirtualHost(virtualHost);
+        }
     }
 }

@@ -40,10 +40,11 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
  * message arrives (at least once), none early; those due while the broker was down arrive after it
  * is back. Once with the destination a quorum queue (Warren's default), once with a classic one.
  *
- * <p>With RabbitMQ 3.10 the quorum variant loses messages: at boot the classic delay queues
- * dead-letter everything that expired during the outage at once, before the destination quorum
- * queue has elected its leader, and the broker drops those ("leader cast - leader not known.
- * Command is dropped."); classic dead-lettering has no confirms. See chaos/README.md.
+ * <p>The quorum variant guards the last hop: at boot the classic delay queues pass on at once
+ * everything that expired during the outage, before a destination quorum queue has elected its
+ * leader, and RabbitMQ 3.10 drops what it cannot route to a leader ("leader cast - leader not
+ * known. Command is dropped."). Warren's delay levels therefore end in the classic queue
+ * {@code warren.delay.due}, and the engine publishes from there to the destination with confirms.
  */
 class DelayedDeliveryRestartIT {
 

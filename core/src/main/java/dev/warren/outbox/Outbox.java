@@ -3,6 +3,7 @@ package dev.warren.outbox;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
 import dev.warren.internal.Threads;
+import dev.warren.monitor.Alert;
 import dev.warren.publish.PublishOptions;
 import dev.warren.publish.PublishReceipt;
 import java.io.IOException;
@@ -50,9 +51,15 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code spring.flyway.locations=classpath:db/migration,classpath:dev/warren/db/migration}) or
  * your own migrations; or {@link #createTableIfMissing()} at start.
  *
+ * <p>While started, the outbox also watches its oldest unsent message: older than
+ * {@link OutboxSettings#alertAfter()}, it raises the {@link Alert.Kind#OUTBOX_OLDEST_UNSENT}
+ * alert (a WARN log line, the alert listener, {@link #activeAlerts()}), and clears it once the
+ * relay has caught up. A relay that cannot publish, or an outbox whose relay no instance runs,
+ * shows there before the messages are missed downstream.
+ *
  * @since 0.1
  */
-public final class Outbox implements AutoCloseable {
+public final class Outbox implements AutoCloseable, dev.warren.monitor.AlertSource {
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final String SCRIPT = "dev/warren/db/migration/V1000__warren_outbox.sql";
@@ -68,9 +75,11 @@ public final class Outbox implements AutoCloseable {
     private final Object wake = new Object();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong lastLagMillis = new AtomicLong(-1);
+    private final java.util.function.Consumer<Alert> alertListener;
+    private final AtomicBoolean alertRaised = new AtomicBoolean();
     private volatile boolean wakeRequested;
     private @Nullable Thread relay;
-    private @Nullable ScheduledExecutorService cleaner;
+    private @Nullable ScheduledExecutorService housekeeping;
 
     /**
      * Creates an outbox; nothing runs until {@link #start()}.
@@ -81,6 +90,28 @@ public final class Outbox implements AutoCloseable {
      * @param settings table, polling and retention
      */
     public Outbox(DataSource dataSource, Warren publisher, JsonMapper mapper, OutboxSettings settings) {
+        this(dataSource, publisher, mapper, settings, alert -> {
+        });
+    }
+
+    /**
+     * Creates an outbox whose alert on the oldest unsent message also goes to a listener, besides
+     * Warren's log line; nothing runs until {@link #start()}.
+     *
+     * <pre>{@code
+     * Outbox outbox = new Outbox(dataSource, engine.warren(), mapper,
+     *         OutboxSettings.DEFAULTS.withAlertAfter(Duration.ofMinutes(5)), alert -> pager.notify(alert));
+     * }</pre>
+     *
+     * @param dataSource the application's database, whose transactions the writes join
+     * @param publisher the direct publisher the relay publishes with (not a transactional one)
+     * @param mapper encodes payloads as they are written
+     * @param settings table, polling, retention and alert threshold
+     * @param alertListener hears the alert raised and cleared, on the {@code warren-outbox-housekeeping} thread
+     */
+    public Outbox(DataSource dataSource, Warren publisher, JsonMapper mapper, OutboxSettings settings,
+            java.util.function.Consumer<Alert> alertListener) {
+        this.alertListener = java.util.Objects.requireNonNull(alertListener, "alertListener");
         this.dataSource = dataSource;
         this.publisher = publisher;
         this.mapper = mapper;
@@ -136,8 +167,11 @@ public final class Outbox implements AutoCloseable {
         String headers = options.headers().isEmpty() ? null : mapper.writeValueAsString(options.headers());
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
-                + " (message_id, kind, destination, routing_key, ordering_key, headers, body, deliver_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " (message_id, kind, destination, routing_key, ordering_key, headers, body, deliver_at, created_at)"
+                // The time of the write, not now(), which is its transaction's start: the publish lag then
+                // counts from the write, however long the transaction ran before it. Set here, not only by the
+                // column's default, so that a table created by an older script measures the same.
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())")) {
             insert.setString(1, messageId);
             insert.setString(2, topic ? "publish" : "send");
             insert.setString(3, destination);
@@ -157,7 +191,7 @@ public final class Outbox implements AutoCloseable {
         return new PublishReceipt(messageId, true);
     }
 
-    /** Starts the relay thread and the clean-up of sent rows. */
+    /** Starts the relay thread, the clean-up of sent rows and the watch on the oldest unsent message. */
     public synchronized void start() {
         if (!running.compareAndSet(false, true)) {
             return;
@@ -166,9 +200,13 @@ public final class Outbox implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         relay = thread;
-        cleaner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("warren-outbox-cleaner"));
+        housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Threads.named("warren-outbox-housekeeping"));
         long every = Math.max(settings.retention().toMillis() / 10, 60_000);
-        cleaner.scheduleWithFixedDelay(this::deleteSent, every, every, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::deleteSent, every, every, TimeUnit.MILLISECONDS);
+        // Often enough to see the threshold crossed within half of it, and no more than twice a minute.
+        long look = Math.max(100, Math.min(settings.alertAfter().toMillis() / 2, 30_000));
+        housekeeping.scheduleWithFixedDelay(this::checkOldestUnsentSafely, look, look, TimeUnit.MILLISECONDS);
     }
 
     /** Wakes the relay at once, as after a commit that wrote messages. */
@@ -194,8 +232,8 @@ public final class Outbox implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (cleaner != null) {
-            Threads.shutdown(cleaner, Duration.ofSeconds(5));
+        if (housekeeping != null) {
+            Threads.shutdown(housekeeping, Duration.ofSeconds(5));
         }
     }
 
@@ -239,13 +277,16 @@ public final class Outbox implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 List<Row> rows = claim(connection);
+                long claimed = System.nanoTime();
                 List<Long> sent = publish(rows);
                 markSent(connection, sent);
                 connection.commit();
                 published.addAndGet(sent.size());
                 if (!sent.isEmpty()) {
                     Row last = rows.stream().filter(row -> sent.contains(row.id())).reduce((a, b) -> b).orElseThrow();
-                    lastLagMillis.set(Duration.between(last.createdAt(), Instant.now()).toMillis());
+                    // The database's own age of the row at the claim, plus the time since: no clock skew between
+                    // the database and this machine enters the lag.
+                    lastLagMillis.set(last.ageAtClaimMillis() + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - claimed));
                 }
                 return sent.size();
             } catch (SQLException | RuntimeException e) {
@@ -260,13 +301,14 @@ public final class Outbox implements AutoCloseable {
     }
 
     private record Row(long id, String messageId, boolean topic, String destination, @Nullable String routingKey,
-            @Nullable String orderingKey, @Nullable String headers, String body, Instant createdAt,
+            @Nullable String orderingKey, @Nullable String headers, String body, long ageAtClaimMillis,
             @Nullable Instant deliverAt) {
     }
 
     private List<Row> claim(Connection connection) throws SQLException {
         // A key's rows are taken only by the relay that holds the key's lock, so they go out in order.
-        String sql = "SELECT id, message_id, kind, destination, routing_key, ordering_key, headers, body, created_at, deliver_at"
+        String sql = "SELECT id, message_id, kind, destination, routing_key, ordering_key, headers, body,"
+                + " (EXTRACT(EPOCH FROM (clock_timestamp() - created_at)) * 1000)::bigint, deliver_at"
                 + " FROM " + table
                 + " WHERE sent_at IS NULL AND (ordering_key IS NULL OR pg_try_advisory_xact_lock(hashtext(ordering_key)))"
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
@@ -277,7 +319,7 @@ public final class Outbox implements AutoCloseable {
                 while (result.next()) {
                     rows.add(new Row(result.getLong(1), result.getString(2), "publish".equals(result.getString(3)),
                             result.getString(4), result.getString(5), result.getString(6), result.getString(7),
-                            result.getString(8), result.getTimestamp(9).toInstant(),
+                            result.getString(8), result.getLong(9),
                             result.getTimestamp(10) == null ? null : result.getTimestamp(10).toInstant()));
                 }
             }
@@ -380,7 +422,7 @@ public final class Outbox implements AutoCloseable {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET sent_at = now() WHERE id = ANY (?)")) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET sent_at = clock_timestamp() WHERE id = ANY (?)")) {
             update.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
             update.executeUpdate();
         }
@@ -414,9 +456,64 @@ public final class Outbox implements AutoCloseable {
      * @return the age
      */
     public Duration oldestUnsentAge() {
-        long millis = queryLong("SELECT COALESCE(EXTRACT(EPOCH FROM (now() - min(created_at))) * 1000, 0) FROM " + table
+        long millis = queryLong("SELECT COALESCE(EXTRACT(EPOCH FROM (clock_timestamp() - min(created_at))) * 1000, 0) FROM " + table
                 + " WHERE sent_at IS NULL");
         return Duration.ofMillis(millis);
+    }
+
+    /**
+     * Looks at the oldest unsent message now, rather than at the next interval, and raises or
+     * clears the {@link Alert.Kind#OUTBOX_OLDEST_UNSENT} alert as due.
+     *
+     * @return the oldest unsent message's age, zero when none waits
+     * @throws WarrenException when the table cannot be read
+     */
+    public Duration checkOldestUnsent() {
+        Duration age = oldestUnsentAge();
+        boolean over = age.compareTo(settings.alertAfter()) > 0;
+        if (over && alertRaised.compareAndSet(false, true)) {
+            log.warn("Alert {} on outbox {}: the oldest unsent message has waited {}, over the threshold {} "
+                    + "(warren.outbox.alert-after); is the relay running, and can it reach the broker?",
+                    Alert.Kind.OUTBOX_OLDEST_UNSENT, table, age, settings.alertAfter());
+            alertListener.accept(alert(age, true));
+        } else if (!over && alertRaised.compareAndSet(true, false)) {
+            log.info("Alert {} on outbox {} cleared: the oldest unsent message has waited {}, within {}",
+                    Alert.Kind.OUTBOX_OLDEST_UNSENT, table, age, settings.alertAfter());
+            alertListener.accept(alert(age, false));
+        }
+        return age;
+    }
+
+    private Alert alert(Duration age, boolean raised) {
+        return new Alert(Alert.Kind.OUTBOX_OLDEST_UNSENT, table, age.toSeconds(), settings.alertAfter().toSeconds(), raised,
+                Instant.now());
+    }
+
+    private void checkOldestUnsentSafely() {
+        try {
+            checkOldestUnsent();
+        } catch (RuntimeException e) {
+            log.warn("Could not look at the outbox {}'s oldest unsent message: {}", table, e.getMessage());
+        }
+    }
+
+    /**
+     * The alert raised and not yet cleared, in the form of the engine's queue alerts.
+     *
+     * @return {@code OUTBOX_OLDEST_UNSENT <table>} while the alert is raised, else empty
+     */
+    @Override
+    public java.util.Set<String> activeAlerts() {
+        return alertRaised.get() ? java.util.Set.of(Alert.Kind.OUTBOX_OLDEST_UNSENT + " " + table) : java.util.Set.of();
+    }
+
+    /**
+     * The settings this outbox runs with.
+     *
+     * @return table, polling, retention and alert threshold
+     */
+    public OutboxSettings settings() {
+        return settings;
     }
 
     /**

@@ -7,11 +7,13 @@ import java.util.Objects;
 
 /**
  * When a message is to be delivered: after a delay, or at an instant. Warren holds it in the
- * broker, in durable delay queues without plugins, so it survives restarts of the application,
- * and a long delay never holds back a short one. Known limit: when the broker restarts, messages
- * that fell due while it was down and are bound for a quorum queue can be dropped before that
- * queue has elected its leader (the delay queues pass them on at most once); classic
- * destinations keep them.
+ * broker, in durable delay queues without plugins, so it survives restarts of the application and
+ * of the broker, and a long delay never holds back a short one. Once due, a message waits in the
+ * queue {@code warren.delay.due} until a started Warren engine on the virtual host (any
+ * application's) publishes it to its destination with a confirm; a message that fell due while the
+ * broker was down arrives once it is back. A delayed send to a queue that does not exist fails at
+ * once; a message whose queue is deleted before it falls due goes to {@code warren.delay.due.dlq}
+ * with the reason.
  *
  * <pre>{@code
  * warren.send("invoices.remind", reminder, Delay.of(Duration.ofDays(3)));

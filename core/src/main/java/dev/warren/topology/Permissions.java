@@ -73,6 +73,9 @@ public record Permissions(String configure, String write, String read) {
                 read.add(queue.name());
                 read.add(QueueSpec.deadLetterQueueName(queue.name()));
             }
+            if (queue.name().equals(DelayedDelivery.DUE_QUEUE)) {
+                read.add(queue.name()); // every engine forwards the due delayed messages from it
+            }
             if (mode == TopologyMode.DECLARE && deadLetterExchange instanceof String target) {
                 // The broker checks these when it creates a queue that dead-letters.
                 read.add(queue.name());

@@ -156,4 +156,95 @@ class OutboxIT {
             assertThat(steps).as("steps of %s", prefix).isSorted().hasSize(messages / 50);
         }
     }
+
+    /** A publisher that cannot reach the broker until it is repaired: the relay of a broken application. */
+    static final class Unreachable implements Warren {
+
+        final Warren broker;
+        volatile boolean repaired;
+
+        Unreachable(Warren broker) {
+            this.broker = broker;
+        }
+
+        @Override
+        public dev.warren.publish.PublishReceipt send(String queue, Object payload, PublishOptions options) {
+            return sendAsync(queue, payload, options).join();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> sendAsync(String queue, Object payload,
+                PublishOptions options) {
+            return repaired ? broker.sendAsync(queue, payload, options) : unreachable(options);
+        }
+
+        @Override
+        public dev.warren.publish.PublishReceipt publish(String topic, Object event, PublishOptions options) {
+            return publishAsync(topic, event, options).join();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> publishAsync(String topic, Object event,
+                PublishOptions options) {
+            return repaired ? broker.publishAsync(topic, event, options) : unreachable(options);
+        }
+
+        private static java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> unreachable(PublishOptions options) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new dev.warren.publish.PublishException(
+                    dev.warren.publish.PublishException.Reason.CONNECTION_LOST, String.valueOf(options.messageId()),
+                    "the broker is unreachable", null));
+        }
+    }
+
+    @Test
+    void aMessageUnsentForLongerThanTheThresholdRaisesAnAlertThatClearsOnceTheRelayCatchesUp() {
+        Unreachable publisher = new Unreachable(engine.warren());
+        List<dev.warren.monitor.Alert> alerts = new CopyOnWriteArrayList<>();
+        Outbox outbox = new Outbox(dataSource, publisher, JsonMapper.builder().build(),
+                OutboxSettings.DEFAULTS.withPollInterval(Duration.ofMillis(100)).withAlertAfter(Duration.ofMillis(1500)),
+                alerts::add);
+        outbox.createTableIfMissing();
+        outboxes.add(outbox);
+        outbox.start();
+        assertThat(outbox.checkOldestUnsent()).isZero();
+
+        transaction.executeWithoutResult(status -> new TransactionalWarren(engine.warren(), outbox).send(queue,
+                new OrderPlaced("o-7", 1), PublishOptions.builder().messageId("stuck").build()));
+        // Within the threshold, no alert yet.
+        assertThat(outbox.checkOldestUnsent()).isLessThan(Duration.ofMillis(1500));
+        assertThat(outbox.activeAlerts()).isEmpty();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
+        assertThat(alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.kind()).isEqualTo(dev.warren.monitor.Alert.Kind.OUTBOX_OLDEST_UNSENT);
+            assertThat(alert.queue()).isEqualTo("warren_outbox");
+            assertThat(alert.raised()).isTrue();
+        });
+        assertThat(outbox.activeAlerts()).containsExactly("OUTBOX_OLDEST_UNSENT warren_outbox");
+        assertThat(ledger.deliveries).isEmpty();
+
+        publisher.repaired = true;
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 2);
+        assertThat(alerts.get(1).raised()).isFalse();
+        assertThat(outbox.activeAlerts()).isEmpty();
+        assertThat(outbox.depth()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.deliveries.containsKey("stuck"));
+        // The lag counts from the write, by the database's clock: at least the time the relay was stuck.
+        assertThat(outbox.lastPublishLag()).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void theCreationTimeIsTheWriteNotTheStartOfItsTransaction() {
+        Outbox outbox = outbox(OutboxSettings.DEFAULTS);
+        java.sql.Timestamp transactionStart = transaction.execute(status -> {
+            java.sql.Timestamp start = jdbc.queryForObject("SELECT now()", java.sql.Timestamp.class);
+            // A transaction that ran for a while before it wrote its message.
+            jdbc.execute("SELECT pg_sleep(0.3)");
+            outbox.write(false, queue, new OrderPlaced("o-8", 1), PublishOptions.builder().messageId("late-write").build());
+            return start;
+        });
+        java.sql.Timestamp created = jdbc.queryForObject("SELECT created_at FROM warren_outbox WHERE message_id = 'late-write'",
+                java.sql.Timestamp.class);
+        assertThat(Duration.between(transactionStart.toInstant(), created.toInstant())).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.annotation.QueueType;
 import dev.warren.publish.Delay;
 import dev.warren.topology.BindingSpec;
 import dev.warren.topology.ExchangeSpec;
@@ -16,11 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Delayed delivery without broker plugins: {@value Delay#LEVELS} durable delay levels, level k a
  * topic exchange and a queue whose messages wait 2^k units (of {@value Delay#RESOLUTION_MILLIS}
  * ms) and then dead-letter to level k-1. A message's routing key spells its delay in binary, one
- * word per level from the highest, then its destination: {@code 0.0.1.0.1.<queue>}. Each level's
- * exchange sends it into that level's queue when its bit is 1 and straight on to the next level
- * when it is 0; after level 0 it reaches {@code warren.delay.deliver}, which routes on the
- * destination words to the queue (or topic exchange). Every message in a level waits as long as
- * the others, so the queue expires them in order and no delay holds back another.
+ * word per level from the highest: {@code 0.0.1.0.1}. Each level's exchange sends it into that
+ * level's queue when its bit is 1 and straight on to the next level when it is 0; after level 0
+ * it reaches {@code warren.delay.deliver}, which routes it into the classic queue
+ * {@value #DUE_QUEUE}. Every message in a level waits as long as the others, so the queue expires
+ * them in order and no delay holds back another.
+ *
+ * <p>Why the due queue, and not the destination straight from level 0: dead-lettering from a
+ * classic queue has no confirms. At boot the delay queues pass on at once what fell due while the
+ * broker was down, and a quorum destination that has not elected its leader yet drops it. Classic
+ * queues all recover before any of them dead-letters (RabbitMQ's recovery barrier), so the hops
+ * between levels and into the due queue hold; the last hop is the {@link DueForwarder}'s, which
+ * publishes to the destination with confirms and acknowledges only then. The destination travels
+ * in two headers, {@value #EXCHANGE_HEADER} and {@value #ROUTING_KEY_HEADER}.
  */
 public final class DelayedDelivery {
 
@@ -28,11 +37,21 @@ public final class DelayedDelivery {
     public static final String PREFIX = "warren.delay.";
     /** The highest level's exchange: where delayed messages are published. */
     public static final String ENTRY = exchange(Delay.LEVELS - 1);
+    /** Where messages wait, once due, for a Warren engine to publish them to their destination. */
+    public static final String DUE_QUEUE = "warren.delay.due";
+    /** Due messages that cannot be delivered (no such queue, no destination header), each with its reason. */
+    public static final String DUE_DEAD_LETTER_QUEUE = QueueSpec.deadLetterQueueName(DUE_QUEUE);
+    /** The exchange a due message is published to: empty for a queue, the topic for an event. */
+    public static final String EXCHANGE_HEADER = "x-warren-delay-exchange";
+    /** The routing key a due message is published with: the queue, or the event's routing key. */
+    public static final String ROUTING_KEY_HEADER = "x-warren-delay-routing-key";
     static final String DELIVER = PREFIX + "deliver";
 
+    private static final Topology TOPOLOGY = buildTopology();
+
     private final TopologyDeclarer declarer;
-    private final Set<String> declaredDestinations = ConcurrentHashMap.newKeySet();
-    private volatile boolean levelsDeclared;
+    private final Set<String> checkedQueues = ConcurrentHashMap.newKeySet();
+    private volatile boolean declared;
 
     DelayedDelivery(TopologyDeclarer declarer) {
         this.declarer = declarer;
@@ -46,50 +65,58 @@ public final class DelayedDelivery {
         return PREFIX + level;
     }
 
-    /** The routing key that carries a message through the levels to its destination. */
-    static String routingKey(Duration delay, String destination) {
+    /** The routing key that carries a message through the levels: its delay in units, one bit per level. */
+    static String routingKey(Duration delay) {
         long units = Math.round((double) delay.toMillis() / Delay.RESOLUTION_MILLIS);
-        StringBuilder key = new StringBuilder(Delay.LEVELS * 2 + destination.length());
+        StringBuilder key = new StringBuilder(Delay.LEVELS * 2);
         for (int level = Delay.LEVELS - 1; level >= 0; level--) {
-            key.append((units >> level & 1) == 1 ? '1' : '0').append('.');
+            key.append((units >> level & 1) == 1 ? '1' : '0');
+            if (level > 0) {
+                key.append('.');
+            }
         }
-        return key.append(destination).toString();
-    }
-
-    /** The levels, declared once per publisher, and the route out to {@code destination}. */
-    void prepare(String destination, boolean topic) {
-        if (declarer.mode() == dev.warren.topology.TopologyMode.PASSIVE) {
-            // The levels and routes of the application's own queues and topics were checked at start-up.
-            return;
-        }
-        if (!levelsDeclared) {
-            declarer.declare(levels());
-            levelsDeclared = true;
-        }
-        if (declaredDestinations.add((topic ? "topic:" : "queue:") + destination)) {
-            declarer.declare(new Topology(List.of(), List.of(), List.of(route(destination, topic))));
-        }
+        return key.toString();
     }
 
     /**
-     * The binding that takes delayed messages out of the levels to a destination.
+     * Declares the levels unless the engine did at start, and checks once per queue that a delayed
+     * send's queue exists, as an immediate send would find out from its confirm.
      *
-     * @param destination a queue, or a topic's exchange
-     * @param topic whether it is a topic
+     * @return {@code false} when {@code destination} is a queue the broker does not have
      */
-    public static BindingSpec route(String destination, boolean topic) {
-        String pattern = "*.".repeat(Delay.LEVELS) + destination;
-        return topic ? BindingSpec.exchangeToExchange(DELIVER, destination, pattern) : new BindingSpec(DELIVER, destination, pattern);
+    boolean prepare(String destination, boolean topic) {
+        // In passive topology mode the levels were checked at start-up, not declared.
+        if (!declared && declarer.mode() != dev.warren.topology.TopologyMode.PASSIVE) {
+            declarer.declare(TOPOLOGY);
+            declared = true;
+        }
+        if (topic || checkedQueues.contains(destination)) {
+            return true;
+        }
+        if (!declarer.queueExists(destination)) {
+            return false;
+        }
+        checkedQueues.add(destination);
+        return true;
     }
 
-    /** Forgets what was declared, after a reconnect to a broker that may have lost it. */
+    /** Records that the levels were declared with the engine's topology. */
+    void declared() {
+        declared = true;
+    }
+
+    /** Forgets what was declared and checked, after a failure that may mean the broker lost it. */
     void forget() {
-        levelsDeclared = false;
-        declaredDestinations.clear();
+        declared = false;
+        checkedQueues.clear();
     }
 
-    /** The exchanges, queues and bindings of the levels, shared by every application in the virtual host. */
-    public static Topology levels() {
+    /** The levels, the due queue and its dead-letter queue; shared by every Warren application on the virtual host. */
+    public static Topology topology() {
+        return TOPOLOGY;
+    }
+
+    private static Topology buildTopology() {
         List<ExchangeSpec> exchanges = new ArrayList<>();
         List<QueueSpec> queues = new ArrayList<>();
         List<BindingSpec> bindings = new ArrayList<>();
@@ -97,7 +124,7 @@ public final class DelayedDelivery {
         for (int level = Delay.LEVELS - 1; level >= 0; level--) {
             String next = level == 0 ? DELIVER : exchange(level - 1);
             exchanges.add(ExchangeSpec.topic(exchange(level)));
-            queues.add(new QueueSpec(queue(level), dev.warren.annotation.QueueType.CLASSIC, Map.of(
+            queues.add(new QueueSpec(queue(level), QueueType.CLASSIC, Map.of(
                     "x-queue-type", "classic",
                     "x-message-ttl", Delay.RESOLUTION_MILLIS << level,
                     "x-dead-letter-exchange", next)));
@@ -105,6 +132,10 @@ public final class DelayedDelivery {
             bindings.add(new BindingSpec(exchange(level), queue(level), position + "1.#"));
             bindings.add(BindingSpec.exchangeToExchange(exchange(level), next, position + "0.#"));
         }
+        queues.add(new QueueSpec(DUE_QUEUE, QueueType.CLASSIC, Map.of("x-queue-type", "classic")));
+        queues.add(new QueueSpec(DUE_DEAD_LETTER_QUEUE, QueueType.CLASSIC, Map.of("x-queue-type", "classic")));
+        // Exactly one word per level: a key of another form is not a delayed message of this scheme.
+        bindings.add(new BindingSpec(DELIVER, DUE_QUEUE, String.join(".", java.util.Collections.nCopies(Delay.LEVELS, "*"))));
         return new Topology(exchanges, queues, bindings);
     }
 }

@@ -88,7 +88,7 @@ public final class JsonPublisher implements Warren {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return stopWhenDone(outgoing.observation, channels.publish(route.exchange(), route.routingKey(), outgoing.properties,
+        return stopWhenDone(outgoing.observation, channels.publish(route.exchange(), route.routingKey(), route.properties(),
                 outgoing.body)).thenApply(confirmation -> {
             if (!confirmation.routed()) {
                 throw new PublishException(Reason.UNROUTABLE, outgoing.messageId, "No queue named '" + queue
@@ -132,7 +132,7 @@ public final class JsonPublisher implements Warren {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return stopWhenDone(outgoing.observation, channels.publish(route.exchange(), route.routingKey(), outgoing.properties,
+        return stopWhenDone(outgoing.observation, channels.publish(route.exchange(), route.routingKey(), route.properties(),
                 outgoing.body))
                 .whenComplete((confirmation, failure) -> {
             if (failure != null && String.valueOf(failure.getCause()).contains("NOT_FOUND")) {
@@ -227,24 +227,26 @@ public final class JsonPublisher implements Warren {
             @org.jspecify.annotations.Nullable PublishException failure, Observation observation) {
     }
 
-    private record Route(String exchange, String routingKey) {
+    private record Route(String exchange, String routingKey, AMQP.BasicProperties properties) {
     }
 
     /**
      * Where a message goes: straight to its exchange, or, with a delay, into the delay levels with
-     * its delay and destination in the routing key.
+     * its delay in the routing key and its exchange and routing key in headers, for the
+     * {@link DueForwarder} that publishes it once due.
      *
-     * @throws RuntimeException when the delay levels or the route to the destination cannot be declared
+     * @throws RuntimeException when the delay levels cannot be declared, or the queue of a delayed send does not exist
      */
     private Route route(String exchange, String routingKey, String destination, boolean topic,
             PublishOptions options, Outgoing outgoing) {
         java.time.Duration delay = options.delay() == null ? java.time.Duration.ZERO
                 : options.delay().remaining(java.time.Clock.systemUTC());
         if (delay.toMillis() < dev.warren.publish.Delay.RESOLUTION_MILLIS / 2) {
-            return new Route(exchange, routingKey);
+            return new Route(exchange, routingKey, outgoing.properties);
         }
+        boolean destinationExists;
         try {
-            delayedDelivery.prepare(destination, topic);
+            destinationExists = delayedDelivery.prepare(destination, topic);
         } catch (RuntimeException e) {
             delayedDelivery.forget();
             outgoing.observation.error(e);
@@ -253,6 +255,26 @@ public final class JsonPublisher implements Warren {
                     : new PublishException(Reason.CONNECTION_LOST, outgoing.messageId,
                             "Could not declare the delay queues: " + e.getMessage(), e);
         }
-        return new Route(DelayedDelivery.ENTRY, DelayedDelivery.routingKey(delay, destination));
+        if (!destinationExists) {
+            PublishException failure = new PublishException(Reason.UNROUTABLE, outgoing.messageId, "No queue named '"
+                    + destination + "' exists, so the delayed message was not scheduled. Check the name, or start the "
+                    + "application that declares @Consumer(queue = \"" + destination + "\")", null);
+            outgoing.observation.error(failure);
+            outgoing.observation.stop();
+            throw failure;
+        }
+        Map<String, Object> headers = new java.util.LinkedHashMap<>();
+        if (outgoing.properties.getHeaders() != null) {
+            headers.putAll(outgoing.properties.getHeaders());
+        }
+        headers.put(DelayedDelivery.EXCHANGE_HEADER, exchange);
+        headers.put(DelayedDelivery.ROUTING_KEY_HEADER, routingKey);
+        return new Route(DelayedDelivery.ENTRY, DelayedDelivery.routingKey(delay),
+                outgoing.properties.builder().headers(headers).build());
+    }
+
+    /** Tells the publisher that the engine declared the delay levels with its topology, so the first delayed send need not. */
+    public void delayLevelsDeclared() {
+        delayedDelivery.declared();
     }
 }

@@ -505,6 +505,36 @@ public final class TopologyDeclarer {
         String permission(String kind, String name);
     }
 
+
+    /**
+     * Whether the broker has a queue of this name, by passive declaration on a channel of its own
+     * (a missing queue closes the channel).
+     *
+     * @throws WarrenException when the broker cannot be reached
+     */
+    public boolean queueExists(String queue) {
+        try (Connection connection = connectionFactory.createConnection()) {
+            Channel channel = connection.getDelegate().createChannel();
+            if (channel == null) {
+                throw new WarrenException("RabbitMQ refused a new channel: the connection has reached its channel limit");
+            }
+            try {
+                channel.queueDeclarePassive(queue);
+                return true;
+            } catch (IOException e) {
+                ShutdownSignalException signal = findShutdownSignal(e);
+                if (signal != null && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 404) {
+                    return false;
+                }
+                throw e;
+            } finally {
+                RabbitUtils.closeChannel(channel);
+            }
+        } catch (IOException | AmqpException e) {
+            throw new WarrenException("Could not look up queue '" + queue + "': " + e.getMessage(), e);
+        }
+    }
+
     private interface Declaration {
         void apply(Channel channel) throws IOException;
     }

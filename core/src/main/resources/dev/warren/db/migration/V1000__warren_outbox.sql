@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS warren_outbox (
     headers      TEXT,                    -- JSON object
     body         TEXT         NOT NULL,   -- the JSON payload
     deliver_at   TIMESTAMPTZ,             -- for a delayed message: when it is due
-    created_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),
+    created_at   TIMESTAMPTZ  NOT NULL DEFAULT clock_timestamp(),   -- the write itself, not its transaction's start
     sent_at      TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS warren_outbox_unsent ON warren_outbox (id) WHERE sent_at IS NULL;

@@ -180,8 +180,10 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "warrenHealthIndicator")
-        dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator warrenHealthIndicator(WarrenEngine engine) {
-            return new dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator(engine);
+        dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator warrenHealthIndicator(WarrenEngine engine,
+                ObjectProvider<dev.warren.monitor.AlertSource> alertSources) {
+            return new dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator(engine,
+                    () -> alertSources.orderedStream().toList());
         }
     }
 
@@ -192,8 +194,9 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ConnectionFactory connectionFactory) {
-            return new WarrenEndpoint(engine, connectionFactory);
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ConnectionFactory connectionFactory,
+                ObjectProvider<dev.warren.monitor.AlertSource> alertSources) {
+            return new WarrenEndpoint(engine, connectionFactory, () -> alertSources.orderedStream().toList());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
 import dev.warren.topology.Permissions;
+import dev.warren.monitor.AlertSource;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +27,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * the application's security.
  *
  * <ul>
- *   <li>{@code GET /actuator/warren}: the dead-letter queues with depth and oldest age, the circuit
- *       breakers and the consumers' counters.</li>
+ *   <li>{@code GET /actuator/warren}: the alerts raised (queues and outbox), the dead-letter queues
+ *       with depth and oldest age, the circuit breakers and the consumers' counters.</li>
  *   <li>{@code GET /actuator/warren/{queue}?limit=5}: the first dead letters of a queue (left in
  *       place) and its failure groups.</li>
  *   <li>{@code POST /actuator/warren/{queue}/replay} with an optional JSON body {@code messageId},
@@ -49,6 +50,7 @@ public class WarrenEndpoint {
 
     private final WarrenOperations engine;
     private final @Nullable ConnectionFactory rabbit;
+    private final java.util.function.Supplier<java.util.List<AlertSource>> alertSources;
 
     /**
      * Creates the endpoint.
@@ -56,18 +58,23 @@ public class WarrenEndpoint {
      * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
      */
     public WarrenEndpoint(WarrenOperations engine) {
-        this(engine, null);
+        this(engine, null, java.util.List::of);
     }
 
     /**
-     * Creates the endpoint of an engine on RabbitMQ, which also shows its topology and permissions.
+     * Creates the endpoint of an engine, with its topology and permissions on RabbitMQ and the
+     * alerts of other parts besides the engine's queues.
      *
-     * @param engine the engine
-     * @param rabbit the connection factory it runs on, for the user and virtual host
+     * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
+     * @param rabbit the connection factory a RabbitMQ engine runs on, for the user and virtual host;
+     *     {@code null} on JMS
+     * @param alertSources the other parts that raise alerts, such as the outbox, looked up at each call
      */
-    public WarrenEndpoint(WarrenOperations engine, @Nullable ConnectionFactory rabbit) {
+    public WarrenEndpoint(WarrenOperations engine, @Nullable ConnectionFactory rabbit,
+            java.util.function.Supplier<java.util.List<AlertSource>> alertSources) {
         this.engine = engine;
         this.rabbit = rabbit;
+        this.alertSources = alertSources;
     }
 
     /**
@@ -104,11 +111,17 @@ public class WarrenEndpoint {
     /**
      * The overview.
      *
-     * @return dead-letter queues, circuit breakers and consumer counters
+     * @return the alerts raised, dead-letter queues, circuit breakers and consumer counters
      */
     @ReadOperation
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
+        java.util.Set<String> alerts = new java.util.TreeSet<>();
+        if (engine instanceof dev.warren.WarrenEngine rabbit) {
+            alerts.addAll(rabbit.activeAlerts());
+        }
+        alertSources.get().forEach(source -> alerts.addAll(source.activeAlerts()));
+        overview.put("alerts", alerts);
         overview.put("deadLetterQueues", engine.deadLetters().queues());
         overview.put("circuitBreakers", engine.circuitBreakerStates());
         overview.put("consumers", engine.consumerStats());

@@ -37,15 +37,16 @@ public class WarrenOutboxAutoConfiguration {
      * @param engine the RabbitMQ engine, whose confirming publisher the relay uses
      * @param jsonMapper the application's JSON mapper, when it has one
      * @param properties warren.outbox.*
+     * @param events where the outbox's alert is published, as a {@code dev.warren.monitor.Alert} event
      * @return the outbox
      */
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnMissingBean
     Outbox warrenOutbox(DataSource dataSource, WarrenEngine engine, ObjectProvider<JsonMapper> jsonMapper,
-            WarrenOutboxProperties properties) {
+            WarrenOutboxProperties properties, org.springframework.context.ApplicationEventPublisher events) {
         Outbox outbox = new Outbox(dataSource, engine.warren(), jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
                 new OutboxSettings(properties.getTable(), properties.getPollInterval(), properties.getBatchSize(),
-                        properties.getRetention()));
+                        properties.getRetention(), properties.getAlertAfter()), events::publishEvent);
         if (properties.isCreateTable()) {
             outbox.createTableIfMissing();
         }

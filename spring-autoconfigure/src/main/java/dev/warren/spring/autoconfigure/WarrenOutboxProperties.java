@@ -29,6 +29,12 @@ public class WarrenOutboxProperties {
     /** How long sent rows are kept before they are deleted. */
     private Duration retention = Duration.ofDays(1);
 
+    /**
+     * The age of the oldest unsent message beyond which the OUTBOX_OLDEST_UNSENT alert is raised
+     * (a log line, an application event, Warren's health details and Actuator endpoint).
+     */
+    private Duration alertAfter = Duration.ofMinutes(1);
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -75,5 +81,13 @@ public class WarrenOutboxProperties {
 
     public void setRetention(Duration retention) {
         this.retention = retention;
+    }
+
+    public Duration getAlertAfter() {
+        return alertAfter;
+    }
+
+    public void setAlertAfter(Duration alertAfter) {
+        this.alertAfter = alertAfter;
     }
 }

@@ -107,4 +107,53 @@ class OutboxAutoConfigurationIT {
             assertThat(registry.get("warren.outbox.published").functionCounter().count()).isEqualTo(1.0);
         });
     }
+
+    /** Collects Warren's alerts, as an application would listen for them. */
+    static class AlertLog {
+        final List<dev.warren.monitor.Alert> alerts = new CopyOnWriteArrayList<>();
+
+        @org.springframework.context.event.EventListener
+        void on(dev.warren.monitor.Alert alert) {
+            alerts.add(alert);
+        }
+    }
+
+    @Test
+    void anOutboxMessageLeftUnsentRaisesAnAlertInHealthAndTheEndpointThatClearsOnceItIsPublished() {
+        String missing = RabbitBroker.uniqueName("it.boot.outbox.later");
+        runner.withBean(AlertLog.class).withPropertyValues("warren.outbox.alert-after=500ms").run(context -> {
+            assertThat(context).hasNotFailed();
+            cleanup.queues(context.getBean(WarrenEngine.class).topology().queues().stream().map(QueueSpec::name).toList());
+            cleanup.queue(missing);
+            Warren warren = context.getBean(Warren.class);
+            TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            // Written for a queue whose application has not declared it yet: the relay cannot publish it.
+            transaction.executeWithoutResult(status -> warren.send(missing, new OrderPlaced("o-9"),
+                    PublishOptions.builder().messageId("waits").build()));
+
+            var health = context.getBean(dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator.class);
+            WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
+            AlertLog log = context.getBean(AlertLog.class);
+            String alert = "OUTBOX_OLDEST_UNSENT warren_outbox";
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.alerts.isEmpty());
+            assertThat(log.alerts).singleElement().satisfies(raised -> {
+                assertThat(raised.kind()).isEqualTo(dev.warren.monitor.Alert.Kind.OUTBOX_OLDEST_UNSENT);
+                assertThat(raised.raised()).isTrue();
+            });
+            assertThat(health.health().getDetails().get("alerts")).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.iterable(String.class)).containsExactly(alert);
+            assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+            assertThat(endpoint.overview().get("alerts")).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.iterable(String.class)).containsExactly(alert);
+
+            new org.springframework.amqp.rabbit.core.RabbitAdmin(rabbit).declareQueue(
+                    new org.springframework.amqp.core.Queue(missing));
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.alerts.size() == 2);
+            assertThat(log.alerts.get(1).raised()).isFalse();
+            assertThat(health.health().getDetails()).doesNotContainKey("alerts");
+            assertThat(endpoint.overview().get("alerts")).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.iterable(String.class)).isEmpty();
+            assertThat(context.getBean(Outbox.class).depth()).isZero();
+        });
+    }
 }

@@ -8,15 +8,27 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * Warren's part of the health endpoint ({@code /actuator/health/warren}): down while the engine is
  * not running; up otherwise, with the state of every circuit breaker and the queues behind open
- * ones. An open breaker keeps the application up: it protects a dependency that is down, and
- * restarting the application would not bring that dependency back.
+ * ones, and the alerts raised by the queue monitor and the outbox. An open breaker or an alert
+ * keeps the application up: restarting it would not bring back a dependency that is down, drain
+ * a backlog or publish an outbox whose broker is unreachable.
  */
 public final class WarrenHealthIndicator implements HealthIndicator {
 
     private final dev.warren.WarrenOperations engine;
+    private final java.util.function.Supplier<java.util.List<dev.warren.monitor.AlertSource>> alertSources;
 
     public WarrenHealthIndicator(dev.warren.WarrenOperations engine) {
+        this(engine, java.util.List::of);
+    }
+
+    /**
+     * @param engine the engine
+     * @param alertSources the other parts that raise alerts, such as the outbox, looked up at each call
+     */
+    public WarrenHealthIndicator(dev.warren.WarrenOperations engine,
+            java.util.function.Supplier<java.util.List<dev.warren.monitor.AlertSource>> alertSources) {
         this.engine = engine;
+        this.alertSources = alertSources;
     }
 
     @Override
@@ -30,11 +42,16 @@ public final class WarrenHealthIndicator implements HealthIndicator {
             long open = breakers.values().stream().filter(state -> !state.equals("CLOSED")).count();
             health.withDetail("openCircuitBreakers", open);
         }
+        java.util.Set<String> alerts = new java.util.TreeSet<>();
+        // Queue depths and alerts come from the RabbitMQ engine's monitor; the outbox raises its own.
         if (engine instanceof WarrenEngine rabbit) {
-            // Queue depths and alerts come from the RabbitMQ engine's monitor.
-            if (!rabbit.activeAlerts().isEmpty()) {
-                health.withDetail("alerts", rabbit.activeAlerts());
-            }
+            alerts.addAll(rabbit.activeAlerts());
+        }
+        alertSources.get().forEach(source -> alerts.addAll(source.activeAlerts()));
+        if (!alerts.isEmpty()) {
+            health.withDetail("alerts", alerts);
+        }
+        if (engine instanceof WarrenEngine rabbit) {
             health.withDetail("queues", rabbit.queueHealth());
         }
         return health.build();
