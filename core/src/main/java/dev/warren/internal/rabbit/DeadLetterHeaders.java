@@ -32,6 +32,12 @@ public final class DeadLetterHeaders {
     /** Keeps a dead letter readable when the reason is a huge message. */
     private static final int MAX_MESSAGE_BYTES = 8_192;
 
+    /** At least this much of the reason always fits: original headers are cut to make room for it. */
+    private static final int MIN_REASON_BYTES = 2_048;
+
+    /** A value no longer than the note that would replace it is left alone. */
+    private static final int CUT_NOTE_BYTES = 100;
+
     private DeadLetterHeaders() {
     }
 
@@ -48,13 +54,72 @@ public final class DeadLetterHeaders {
         headers.put(ATTEMPTS, deadLetter.attempts());
         headers.put(FAILED_AT, System.currentTimeMillis());
         int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
-        // The reason comes first; the stack trace gets what room is left.
+        // The reason comes first: original headers too large to leave room for it are cut.
+        int reasonRoom = Math.min(deadLetter.reason().getBytes(StandardCharsets.UTF_8).length, MIN_REASON_BYTES) + 64;
+        cutToFit(headers, headerRoom(frame) - reasonRoom);
+        // The stack trace gets what room is left.
         int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);
         String message = truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
         headers.put(EXCEPTION_MESSAGE, message);
         budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - EXCEPTION_MESSAGE.length() - 16, 0);
         headers.put(EXCEPTION_STACKTRACE, truncate(stackTrace(deadLetter.cause()), budget));
         return headers;
+    }
+
+    /**
+     * Copies of a message's headers with a header of Warren's added: the largest original values
+     * are cut if the copy would no longer fit in one header frame, which the broker would answer by
+     * closing the connection.
+     *
+     * @param original the delivered headers
+     * @param name the header to add
+     * @param value its value
+     * @param frameMax the connection's negotiated frame size, {@code 0} when unknown
+     * @return the headers to republish with
+     */
+    static Map<String, Object> withHeader(Map<String, Object> original, String name, Object value, int frameMax) {
+        Map<String, Object> headers = new LinkedHashMap<>(original);
+        headers.put(name, value);
+        cutToFit(headers, headerRoom(frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX));
+        return headers;
+    }
+
+    private static int headerRoom(int frame) {
+        return frame - Math.min(FRAME_HEADROOM, frame / 2);
+    }
+
+    /**
+     * Replaces the largest header values, other than Warren's own, with a note of their size until
+     * the headers take at most {@code room} bytes.
+     */
+    static void cutToFit(Map<String, Object> headers, int room) {
+        int size = estimateSize(headers);
+        while (size > room) {
+            Map.Entry<String, Object> largest = null;
+            int largestSize = 0;
+            for (Map.Entry<String, Object> entry : headers.entrySet()) {
+                if (entry.getKey().startsWith("x-warren-") || entry.getKey().startsWith("x-original-")
+                        || entry.getKey().startsWith("x-exception-")) {
+                    continue;
+                }
+                int entrySize = valueSize(entry.getValue());
+                if (entrySize > largestSize) {
+                    largest = entry;
+                    largestSize = entrySize;
+                }
+            }
+            if (largest == null || largestSize <= CUT_NOTE_BYTES) {
+                return;
+            }
+            String note = String.format(java.util.Locale.ROOT, "[cut by Warren: a value of %,d bytes did not fit in "
+                    + "the header frame]", largestSize);
+            largest.setValue(note);
+            size = size - largestSize + note.length();
+        }
+    }
+
+    private static int valueSize(Object value) {
+        return String.valueOf(value).getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static int estimateSize(Map<String, Object> headers) {
