@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -466,6 +467,102 @@ public class WarrenProperties {
         return publisher;
     }
 
+    /** Limits on the JSON every handler decodes, applied to the parser of a copy of the application's JSON mapper. */
+    public static class JsonLimits {
+
+        /** The deepest nesting of objects and arrays. */
+        private int maxNestingDepth = dev.warren.consumer.InputLimits.DEFAULT_MAX_NESTING_DEPTH;
+
+        /** The longest string or field name, in characters. */
+        private int maxStringLength = dev.warren.consumer.InputLimits.DEFAULT_MAX_STRING_LENGTH;
+
+        /** The longest number, in characters. */
+        private int maxNumberLength = dev.warren.consumer.InputLimits.DEFAULT_MAX_NUMBER_LENGTH;
+
+        /** The longest document, such as 512KB; unset for no limit beyond max-message-size. */
+        private @Nullable DataSize maxDocumentLength;
+
+        public int getMaxNestingDepth() {
+            return maxNestingDepth;
+        }
+
+        public void setMaxNestingDepth(int maxNestingDepth) {
+            this.maxNestingDepth = maxNestingDepth;
+        }
+
+        public int getMaxStringLength() {
+            return maxStringLength;
+        }
+
+        public void setMaxStringLength(int maxStringLength) {
+            this.maxStringLength = maxStringLength;
+        }
+
+        public int getMaxNumberLength() {
+            return maxNumberLength;
+        }
+
+        public void setMaxNumberLength(int maxNumberLength) {
+            this.maxNumberLength = maxNumberLength;
+        }
+
+        public @Nullable DataSize getMaxDocumentLength() {
+            return maxDocumentLength;
+        }
+
+        public void setMaxDocumentLength(@Nullable DataSize maxDocumentLength) {
+            this.maxDocumentLength = maxDocumentLength;
+        }
+    }
+
+    /** One handler's JSON limits; unset values fall back to warren.defaults.json. */
+    public static class JsonLimitOverrides {
+
+        /** The deepest nesting of objects and arrays. */
+        private @Nullable Integer maxNestingDepth;
+
+        /** The longest string or field name, in characters. */
+        private @Nullable Integer maxStringLength;
+
+        /** The longest number, in characters. */
+        private @Nullable Integer maxNumberLength;
+
+        /** The longest document, such as 512KB. */
+        private @Nullable DataSize maxDocumentLength;
+
+        public @Nullable Integer getMaxNestingDepth() {
+            return maxNestingDepth;
+        }
+
+        public void setMaxNestingDepth(@Nullable Integer maxNestingDepth) {
+            this.maxNestingDepth = maxNestingDepth;
+        }
+
+        public @Nullable Integer getMaxStringLength() {
+            return maxStringLength;
+        }
+
+        public void setMaxStringLength(@Nullable Integer maxStringLength) {
+            this.maxStringLength = maxStringLength;
+        }
+
+        public @Nullable Integer getMaxNumberLength() {
+            return maxNumberLength;
+        }
+
+        public void setMaxNumberLength(@Nullable Integer maxNumberLength) {
+            this.maxNumberLength = maxNumberLength;
+        }
+
+        public @Nullable DataSize getMaxDocumentLength() {
+            return maxDocumentLength;
+        }
+
+        public void setMaxDocumentLength(@Nullable DataSize maxDocumentLength) {
+            this.maxDocumentLength = maxDocumentLength;
+        }
+    }
+
     /** Defaults for every handler. */
     public static class Defaults {
 
@@ -492,6 +589,27 @@ public class WarrenProperties {
 
         /** Settings of every circuit breaker where its own entry sets nothing. */
         private final BreakerDefaults circuitBreaker = new BreakerDefaults();
+
+        /**
+         * The largest message body a handler accepts, such as 1MB or 512KB; a larger one is
+         * dead-lettered without being decoded. Keep it below the broker's max_message_size.
+         */
+        private DataSize maxMessageSize = DataSize.ofBytes(dev.warren.consumer.InputLimits.DEFAULT_MAX_MESSAGE_SIZE);
+
+        /** Limits on the JSON a handler decodes; a document over one is dead-lettered with the limit it broke. */
+        private final JsonLimits json = new JsonLimits();
+
+        public DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public JsonLimits getJson() {
+            return json;
+        }
 
         public @Nullable String getRateLimit() {
             return rateLimit;
@@ -766,6 +884,24 @@ public class WarrenProperties {
 
         /** Further queue arguments, such as x-max-length: 100000 or x-overflow: reject-publish. */
         private Map<String, String> arguments = new LinkedHashMap<>();
+
+        /** The largest message body this handler accepts, such as 8MB; a larger one is dead-lettered undecoded. */
+        private @Nullable DataSize maxMessageSize;
+
+        /** Limits on the JSON this handler decodes. */
+        private final JsonLimitOverrides json = new JsonLimitOverrides();
+
+        public @Nullable DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public JsonLimitOverrides getJson() {
+            return json;
+        }
 
         public Map<String, String> getArguments() {
             return arguments;
