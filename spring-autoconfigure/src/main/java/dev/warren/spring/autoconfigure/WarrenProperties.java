@@ -471,13 +471,13 @@ public class WarrenProperties {
     public static class JsonLimits {
 
         /** The deepest nesting of objects and arrays. */
-        private int maxNestingDepth = dev.warren.consumer.InputLimits.DEFAULT_MAX_NESTING_DEPTH;
+        private int maxNestingDepth = 100;
 
         /** The longest string or field name, in characters. */
-        private int maxStringLength = dev.warren.consumer.InputLimits.DEFAULT_MAX_STRING_LENGTH;
+        private int maxStringLength = 1_048_576;
 
         /** The longest number, in characters. */
-        private int maxNumberLength = dev.warren.consumer.InputLimits.DEFAULT_MAX_NUMBER_LENGTH;
+        private int maxNumberLength = 100;
 
         /** The longest document, such as 512KB; unset for no limit beyond max-message-size. */
         private @Nullable DataSize maxDocumentLength;
@@ -594,7 +594,7 @@ public class WarrenProperties {
          * The largest message body a handler accepts, such as 1MB or 512KB; a larger one is
          * dead-lettered without being decoded. Keep it below the broker's max_message_size.
          */
-        private DataSize maxMessageSize = DataSize.ofBytes(dev.warren.consumer.InputLimits.DEFAULT_MAX_MESSAGE_SIZE);
+        private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
         /** Limits on the JSON a handler decodes; a document over one is dead-lettered with the limit it broke. */
         private final JsonLimits json = new JsonLimits();
