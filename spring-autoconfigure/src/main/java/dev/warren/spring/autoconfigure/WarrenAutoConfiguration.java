@@ -214,8 +214,9 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WarrenEndpoint warrenEndpoint(WarrenEngine engine) {
-            return new WarrenEndpoint(engine);
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine, WarrenProperties properties) {
+            WarrenProperties.Operator operator = properties.getOperator();
+            return new WarrenEndpoint(engine, operator.getRole(), operator.isAllowAnonymous());
         }
     }
 

@@ -294,6 +294,43 @@ public class WarrenProperties {
     /** The operator console at /warren/index.html. */
     private final Console console = new Console();
 
+    /** Who may operate dead letters through the warren Actuator endpoint and the console. */
+    private final Operator operator = new Operator();
+
+    public Operator getOperator() {
+        return operator;
+    }
+
+    /** Who may replay and discard dead letters and read their bodies, headers and stack traces. */
+    public static class Operator {
+
+        /** The role, without the ROLE_ prefix, that replay, discard and reading message contents need. */
+        private String role = "WARREN_OPERATOR";
+
+        /**
+         * Whether a caller without an authenticated user counts as an operator. Only for an endpoint
+         * that only trusted people can reach, such as an application without Spring Security on a
+         * private management port.
+         */
+        private boolean allowAnonymous;
+
+        public String getRole() {
+            return role;
+        }
+
+        public void setRole(String role) {
+            this.role = role;
+        }
+
+        public boolean isAllowAnonymous() {
+            return allowAnonymous;
+        }
+
+        public void setAllowAnonymous(boolean allowAnonymous) {
+            this.allowAnonymous = allowAnonymous;
+        }
+    }
+
     public Console getConsole() {
         return console;
     }

@@ -129,8 +129,7 @@ class WarrenConsoleIT {
     private ConfigurableApplicationContext start(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--server.port=0",
                 "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
-                "--management.endpoints.web.exposure.include=health,warren",
-                "--spring.security.user.name=" + USER, "--spring.security.user.password=" + PASSWORD));
+                "--management.endpoints.web.exposure.include=health,warren"));
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(SecuredOrdersApp.class).run(args.toArray(String[]::new));
     }
