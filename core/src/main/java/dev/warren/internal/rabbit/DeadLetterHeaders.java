@@ -23,6 +23,10 @@ public final class DeadLetterHeaders {
     public static final String ATTEMPTS = InboundMessage.ATTEMPTS_HEADER;
     public static final String FAILED_AT = "x-warren-failed-at";
 
+    /** The headers a dead letter gets from Warren, whatever the original carried under those names. */
+    private static final java.util.Set<String> ORIGIN_HEADERS = java.util.Set.of(ORIGINAL_EXCHANGE, ORIGINAL_ROUTING_KEY,
+            ORIGINAL_QUEUE, ATTEMPTS, FAILED_AT);
+
     /** Room left in the header frame for the AMQP properties other than headers. */
     private static final int FRAME_HEADROOM = 20_000;
 
@@ -48,6 +52,9 @@ public final class DeadLetterHeaders {
     static Map<String, Object> of(Map<String, Object> original, Outcome.DeadLetter deadLetter, String queue,
             @Nullable String exchange, @Nullable String routingKey, int frameMax) {
         Map<String, Object> headers = new LinkedHashMap<>(original);
+        // A reason from an earlier failure is replaced below; it must not count against this one's room.
+        headers.remove(EXCEPTION_MESSAGE);
+        headers.remove(EXCEPTION_STACKTRACE);
         headers.put(ORIGINAL_EXCHANGE, exchange == null ? "" : exchange);
         headers.put(ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
         headers.put(ORIGINAL_QUEUE, queue);
@@ -56,7 +63,7 @@ public final class DeadLetterHeaders {
         int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
         // The reason comes first: original headers too large to leave room for it are cut.
         int reasonRoom = Math.min(deadLetter.reason().getBytes(StandardCharsets.UTF_8).length, MIN_REASON_BYTES) + 64;
-        cutToFit(headers, headerRoom(frame) - reasonRoom);
+        cutToFit(headers, headerRoom(frame) - reasonRoom, ORIGIN_HEADERS);
         // The stack trace gets what room is left.
         int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);
         String message = truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
@@ -80,7 +87,7 @@ public final class DeadLetterHeaders {
     static Map<String, Object> withHeader(Map<String, Object> original, String name, Object value, int frameMax) {
         Map<String, Object> headers = new LinkedHashMap<>(original);
         headers.put(name, value);
-        cutToFit(headers, headerRoom(frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX));
+        cutToFit(headers, headerRoom(frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX), java.util.Set.of(name));
         return headers;
     }
 
@@ -89,17 +96,16 @@ public final class DeadLetterHeaders {
     }
 
     /**
-     * Replaces the largest header values, other than Warren's own, with a note of their size until
-     * the headers take at most {@code room} bytes.
+     * Replaces the largest header values, other than the {@code kept} ones Warren has just set,
+     * with a note of their size until the headers take at most {@code room} bytes.
      */
-    static void cutToFit(Map<String, Object> headers, int room) {
+    static void cutToFit(Map<String, Object> headers, int room, java.util.Set<String> kept) {
         int size = estimateSize(headers);
         while (size > room) {
             Map.Entry<String, Object> largest = null;
             int largestSize = 0;
             for (Map.Entry<String, Object> entry : headers.entrySet()) {
-                if (entry.getKey().startsWith("x-warren-") || entry.getKey().startsWith("x-original-")
-                        || entry.getKey().startsWith("x-exception-")) {
+                if (kept.contains(entry.getKey())) {
                     continue;
                 }
                 int entrySize = valueSize(entry.getValue());

@@ -30,6 +30,22 @@ class DeadLetterHeadersFitTests {
     }
 
     @Test
+    void forgedWarrenHeadersAreCutLikeAnyOther() {
+        Map<String, Object> original = new LinkedHashMap<>();
+        original.put("x-warren-forged", "f".repeat(125_000));
+        original.put("x-exception-stacktrace", "s".repeat(5_000));
+        Outcome.DeadLetter deadLetter = new Outcome.DeadLetter("refused", new IllegalStateException("x"), 1,
+                FailureClass.PERMANENT);
+
+        Map<String, Object> headers = DeadLetterHeaders.of(original, deadLetter, "q", "", "q", FRAME_MAX);
+
+        assertThat(String.valueOf(headers.get("x-warren-forged"))).startsWith("[cut by Warren: a value of 125,000 bytes");
+        assertThat(headers).containsEntry("x-exception-message", "refused");
+        assertThat(String.valueOf(headers.get("x-exception-stacktrace"))).startsWith("java.lang.IllegalStateException: x");
+        assertThat(size(headers)).isLessThan(FRAME_MAX);
+    }
+
+    @Test
     void headersThatFitAreLeftAsTheyAre() {
         Map<String, Object> original = Map.of("note", "n".repeat(10_000), "x-death", List.of(Map.of("count", 1L)));
 
