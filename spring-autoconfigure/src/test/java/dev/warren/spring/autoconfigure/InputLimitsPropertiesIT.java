@@ -110,4 +110,17 @@ class InputLimitsPropertiesIT {
                     "must be >= 1 but was 0");
         });
     }
+
+    @Test
+    void aLimitAboveWhatTheRabbitClientReadsFailsStartUp() {
+        runner.withPropertyValues("warren.defaults.max-message-size=128MB").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("is 134,217,728 bytes, more than the 67,108,864 bytes of "
+                    + "spring.rabbitmq.max-inbound-message-body-size");
+        });
+        runner.withPropertyValues("warren.defaults.max-message-size=128MB", "spring.rabbitmq.max-inbound-message-body-size=256MB")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
 }
