@@ -108,6 +108,7 @@
     const status = response.status;
     if (status === 401) return 'Not signed in (401): reload the page and sign in.';
     if (status === 403) {
+      if (json && json.error) return 'Refused (403): ' + json.error + '.';
       return 'Refused (403): your user may not do this, or the application wants a CSRF token for '
         + endpoint + '.';
     }
@@ -303,13 +304,16 @@
           ? el('span', {}, 'from ', el('code', { text: message.originalQueue })) : null),
       el('p', { class: 'reason', text: message.reason || '(no reason recorded)' }),
       message.exceptionType ? el('p', { class: 'exception' }, el('code', { text: message.exceptionType })) : null,
-      message.stackTrace ? el('details', { class: 'stack-trace' },
-        el('summary', {}, 'Stack trace'), el('pre', { text: message.stackTrace })) : null,
-      el('details', { class: 'body' },
-        el('summary', {}, 'Body' + (message.contentType ? ' (' + message.contentType + ')' : '')),
-        el('pre', { text: message.body === null || message.body === undefined ? '' : String(message.body) })),
-      message.headers && Object.keys(message.headers).length > 0 ? el('details', { class: 'headers' },
-        el('summary', {}, 'Headers'), el('pre', { text: JSON.stringify(message.headers, null, 2) })) : null);
+      ...(message.detailsHidden ? [el('p', { class: 'muted details-hidden',
+        text: 'Body (' + plural(Number(message.size || 0), 'byte') + '), headers and stack trace are shown to '
+          + 'operators only.' })] : [
+        message.stackTrace ? el('details', { class: 'stack-trace' },
+          el('summary', {}, 'Stack trace'), el('pre', { text: message.stackTrace })) : null,
+        el('details', { class: 'body' },
+          el('summary', {}, 'Body' + (message.contentType ? ' (' + message.contentType + ')' : '')),
+          el('pre', { text: message.body === null || message.body === undefined ? '' : String(message.body) })),
+        message.headers && Object.keys(message.headers).length > 0 ? el('details', { class: 'headers' },
+          el('summary', {}, 'Headers'), el('pre', { text: JSON.stringify(message.headers, null, 2) })) : null]));
 
     const buttons = el('div', { class: 'buttons' });
     if (!id) {

@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param idempotency whether and how duplicates are skipped
  * @param circuitBreaker the name of the circuit breaker the handler's calls go through, or {@code null}
  * @param rateLimit the most messages per period the handler processes in this instance, or {@code null}
+ * @param limits the largest message and JSON the consumer decodes; larger ones are dead-lettered
  * @since 0.1
  */
 public record ConsumerSettings(int concurrency, int prefetch, QueueType queueType, RetryPolicy retry, Delivery delivery,
-        IdempotencySettings idempotency, @Nullable String circuitBreaker, @Nullable RateLimit rateLimit) {
+        IdempotencySettings idempotency, @Nullable String circuitBreaker, @Nullable RateLimit rateLimit,
+        InputLimits limits) {
 
     /** One consumer per instance: add instances or raise it per handler. */
     public static final int DEFAULT_CONCURRENCY = 1;
@@ -64,6 +66,24 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
         if (circuitBreaker != null && circuitBreaker.isBlank()) {
             circuitBreaker = null;
         }
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * Settings with the default input limits.
+     *
+     * @param concurrency concurrent consumers
+     * @param prefetch prefetch per consumer
+     * @param queueType quorum or classic
+     * @param retry attempts, backoff and error classes
+     * @param delivery at-least-once or at-most-once
+     * @param idempotency whether and how duplicates are skipped
+     * @param circuitBreaker the circuit breaker's name, or {@code null}
+     * @param rateLimit the rate limit, or {@code null}
+     */
+    public ConsumerSettings(int concurrency, int prefetch, QueueType queueType, RetryPolicy retry, Delivery delivery,
+            IdempotencySettings idempotency, @Nullable String circuitBreaker, @Nullable RateLimit rateLimit) {
+        this(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit, InputLimits.DEFAULTS);
     }
 
     /**
@@ -92,7 +112,7 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
                 concurrency != 0 ? concurrency : this.concurrency,
                 prefetch != 0 ? prefetch : this.prefetch,
                 queueType != QueueType.DEFAULT ? queueType : this.queueType,
-                retry, delivery, idempotency, circuitBreaker, rateLimit);
+                retry, delivery, idempotency, circuitBreaker, rateLimit, limits);
     }
 
     /**
@@ -102,7 +122,8 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @return the settings
      */
     public ConsumerSettings withRetry(RetryPolicy retry) {
-        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit,
+                limits);
     }
 
     /**
@@ -113,7 +134,8 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      */
     public ConsumerSettings withDelivery(Delivery delivery) {
         return delivery == Delivery.DEFAULT ? this
-                : new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+                : new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit,
+                        limits);
     }
 
     /**
@@ -123,7 +145,8 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @return the settings
      */
     public ConsumerSettings withIdempotency(IdempotencySettings idempotency) {
-        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit,
+                limits);
     }
 
     /**
@@ -133,7 +156,8 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @return the settings
      */
     public ConsumerSettings withCircuitBreaker(@Nullable String circuitBreaker) {
-        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit,
+                limits);
     }
 
     /**
@@ -143,6 +167,18 @@ public record ConsumerSettings(int concurrency, int prefetch, QueueType queueTyp
      * @return the settings
      */
     public ConsumerSettings withRateLimit(@Nullable RateLimit rateLimit) {
-        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit);
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit,
+                limits);
+    }
+
+    /**
+     * These settings with other input limits.
+     *
+     * @param limits the limits
+     * @return the settings
+     */
+    public ConsumerSettings withLimits(InputLimits limits) {
+        return new ConsumerSettings(concurrency, prefetch, queueType, retry, delivery, idempotency, circuitBreaker, rateLimit,
+                limits);
     }
 }

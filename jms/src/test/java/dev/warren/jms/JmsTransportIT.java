@@ -214,6 +214,37 @@ class JmsTransportIT {
         provider.cleanUp(dev.warren.jms.internal.JmsDeadLetters.DISCARDED_JMS_QUEUE);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void bodiesOverTheInputLimitsAreDeadLetteredWithTheLimitAndTheConsumerGoesOn(JmsProvider provider) throws Exception {
+        Worker worker = new Worker();
+        JmsWarrenEngine engine = start(provider, engine(provider, worker).consumerDefaults(
+                dev.warren.consumer.ConsumerSettings.DEFAULTS.withLimits(dev.warren.consumer.InputLimits.DEFAULTS
+                        .withMaxMessageSize(4_096).withMaxNestingDepth(10))));
+        String queue = prefix + ".jobs";
+        String padded = "{\"id\": 2}" + " ".repeat(10_000);
+        try (Connection connection = provider.connectionFactory().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+                producer.send(session.createTextMessage(padded));
+                var bytes = session.createBytesMessage();
+                bytes.writeBytes(padded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                producer.send(bytes);
+                producer.send(session.createTextMessage("{\"id\": 3, \"x\": " + "[".repeat(20) + "]".repeat(20) + "}"));
+                producer.send(session.createTextMessage("{\"id\": 7}"));
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> worker.seen.containsKey(7));
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.consumerStats().get(queue).deadLettered() == 3);
+        List<String> reasons = engine.deadLetters().peek(queue, 10).stream().map(DeadLetter::reason).toList();
+        assertThat(reasons).containsExactlyInAnyOrder(
+                "Body of 10,009 bytes exceeds the limit of 4,096 bytes (max-message-size); it was not decoded",
+                "Body of 10,009 bytes exceeds the limit of 4,096 bytes (max-message-size); it was not decoded",
+                reasons.stream().filter(r -> r.startsWith("Body exceeds a JSON limit (json.max-nesting-depth;")).findFirst()
+                        .orElse("no reason naming json.max-nesting-depth"));
+        assertThat(worker.seen).containsOnlyKeys(7);
+    }
+
     static final class Gateway {
         final AtomicInteger calls = new AtomicInteger();
         volatile boolean down = true;

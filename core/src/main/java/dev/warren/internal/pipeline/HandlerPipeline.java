@@ -3,6 +3,7 @@ package dev.warren.internal.pipeline;
 import dev.warren.annotation.Delivery;
 import dev.warren.failure.FailureClass;
 import dev.warren.consumer.DeliveryListener;
+import dev.warren.consumer.InputLimits;
 import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerMethod;
@@ -32,6 +33,7 @@ public final class HandlerPipeline {
 
     private final HandlerEndpoint endpoint;
     private final PayloadDecoder decoder;
+    private final InputLimits limits;
     private final PayloadValidator validator;
     private final @Nullable IdempotencyGuard idempotency;
     private final RandomGenerator random;
@@ -60,10 +62,13 @@ public final class HandlerPipeline {
         this.breaker = breaker;
         this.rateLimiter = rateLimiter;
         this.endpoint = endpoint;
-        this.decoder = new PayloadDecoder(mapper, endpoint.method().payloadType());
+        this.limits = endpoint.settings().limits();
+        // Everything that parses a body of this consumer's queue parses it within the consumer's limits.
+        JsonMapper limited = LimitedJsonMapper.of(mapper, limits);
+        this.decoder = PayloadDecoder.onLimitedMapper(limited, endpoint.method().payloadType(), limits);
         this.validator = validator;
         this.idempotency = endpoint.settings().idempotency().enabled()
-                ? new IdempotencyGuard(endpoint.settings().idempotency(), idempotencyStore, endpoint.consumerName(), mapper)
+                ? new IdempotencyGuard(endpoint.settings().idempotency(), idempotencyStore, endpoint.consumerName(), limited)
                 : null;
         this.random = random;
     }
@@ -215,6 +220,7 @@ public final class HandlerPipeline {
         Object payload;
         String key = null;
         try {
+            refuseUnacceptable(message);
             payload = decoder.decode(message);
             validator.validate(payload);
             if (idempotency != null && idempotency.transactional() != null) {
@@ -246,6 +252,41 @@ public final class HandlerPipeline {
             return failed(message, attempt, e, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
         }
         return invoke(message, payload, attempt, key);
+    }
+
+    /**
+     * Refuses, before anything parses it, a body over the size limit or one that would have to be
+     * inflated first. The body is only measured: no copy of it is made.
+     */
+    private void refuseUnacceptable(InboundMessage message) {
+        if (message.body().length > limits.maxMessageSize()) {
+            throw UnacceptableMessageException.tooLarge(message.body().length, limits.maxMessageSize());
+        }
+        if (HeaderValues.isCompressed(message.contentEncoding())) {
+            throw UnacceptableMessageException.compressed(message.contentEncoding());
+        }
+    }
+
+    /**
+     * Dead-letters a message the transport measured as over the size limit before reading its body,
+     * as JMS can: the body is then never copied into memory for the pipeline.
+     *
+     * @param message the message, with an empty body
+     * @param size the body's size in bytes
+     * @return the dead-letter outcome, or {@code null} when the size is within the limit
+     */
+    public @Nullable Outcome refuseOversize(InboundMessage message, long size) {
+        if (size <= limits.maxMessageSize()) {
+            return null;
+        }
+        UnacceptableMessageException failure = UnacceptableMessageException.tooLarge(size, limits.maxMessageSize());
+        releaseAdmission();
+        return failed(message, message.attempt(), failure, failure.getMessage(), null);
+    }
+
+    /** The largest body this consumer accepts, in bytes. */
+    public long maxMessageSize() {
+        return limits.maxMessageSize();
     }
 
     /** Runs the handler, feeds its result to the breaker, and turns a failure into a retry or a dead letter. */

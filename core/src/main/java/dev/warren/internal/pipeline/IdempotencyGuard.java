@@ -11,6 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** Finds a message's deduplication key and talks to the store for one idempotent handler. */
 final class IdempotencyGuard {
 
+    /** The longest key taken from a message; the namespace comes on top, within what the JDBC store's column holds. */
+    static final int MAX_KEY_LENGTH = 256;
+
     private final IdempotencySettings settings;
     private final IdempotencyStore store;
     private final String namespace;
@@ -31,14 +34,27 @@ final class IdempotencyGuard {
                 throw new PermanentFailureException("The handler is idempotent by message_id, but the message has none; "
                         + "publish with a message_id or name a payload field with idempotencyKey");
             }
-            return namespace + message.messageId();
+            return bounded(message.messageId(), "message_id");
         }
         JsonNode value = fieldValue(message.body(), field);
         if (value == null || value.isMissingNode() || value.isNull() || value.isContainer()) {
             throw new PermanentFailureException("The handler is idempotent by payload field '" + field
                     + "', but the message has no such scalar field");
         }
-        return namespace + value.asString();
+        return bounded(value.asString(), "payload field '" + field + "'");
+    }
+
+    /**
+     * The namespaced key, refused when it is longer than any store keeps: a producer's enormous id
+     * must not reach the store, where it would fail on every attempt.
+     */
+    private String bounded(String key, String source) {
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new PermanentFailureException("The idempotency key from the " + source + " has " + key.length()
+                    + " characters, more than the " + MAX_KEY_LENGTH + " a key may have: "
+                    + HeaderValues.printable(key, 40));
+        }
+        return namespace + key;
     }
 
     private @Nullable JsonNode fieldValue(byte[] body, String field) {

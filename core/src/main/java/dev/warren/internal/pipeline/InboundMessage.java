@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param messageId the message id, if any
  * @param redelivered whether the broker flagged it as redelivered
  * @param headers the application headers
+ * @param contentEncoding the declared content encoding, if any
  */
 public record InboundMessage(
         String queue,
@@ -19,26 +20,23 @@ public record InboundMessage(
         @Nullable String contentType,
         @Nullable String messageId,
         boolean redelivered,
-        Map<String, Object> headers) {
+        Map<String, Object> headers,
+        @Nullable String contentEncoding) {
 
     /** Header that carries how many attempts were made before this delivery. */
     public static final String ATTEMPTS_HEADER = "x-warren-attempts";
 
-    /** Which attempt this delivery is: one more than the attempts recorded in the header. */
+    /** A message without a content encoding. */
+    public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,
+            boolean redelivered, Map<String, Object> headers) {
+        this(queue, body, contentType, messageId, redelivered, headers, null);
+    }
+
+    /**
+     * Which attempt this delivery is: one more than the attempts recorded in the header. A header
+     * that does not hold a plausible count (see {@link HeaderValues#attempts}) makes it the first.
+     */
     public int attempt() {
-        Object recorded = headers.get(ATTEMPTS_HEADER);
-        if (recorded instanceof Number n && n.longValue() >= 0 && n.longValue() < Integer.MAX_VALUE) {
-            return n.intValue() + 1;
-        }
-        if (recorded != null) {
-            try {
-                int parsed = Integer.parseInt(recorded.toString().trim());
-                return parsed >= 0 && parsed < Integer.MAX_VALUE ? parsed + 1 : 1;
-            } catch (NumberFormatException e) {
-                // A foreign producer set a non-numeric value: count this as a first attempt.
-                return 1;
-            }
-        }
-        return 1;
+        return HeaderValues.attempts(headers.get(ATTEMPTS_HEADER)) + 1;
     }
 }

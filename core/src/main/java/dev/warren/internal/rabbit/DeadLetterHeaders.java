@@ -23,6 +23,10 @@ public final class DeadLetterHeaders {
     public static final String ATTEMPTS = InboundMessage.ATTEMPTS_HEADER;
     public static final String FAILED_AT = "x-warren-failed-at";
 
+    /** The headers a dead letter gets from Warren, whatever the original carried under those names. */
+    private static final java.util.Set<String> ORIGIN_HEADERS = java.util.Set.of(ORIGINAL_EXCHANGE, ORIGINAL_ROUTING_KEY,
+            ORIGINAL_QUEUE, ATTEMPTS, FAILED_AT);
+
     /** Room left in the header frame for the AMQP properties other than headers. */
     private static final int FRAME_HEADROOM = 20_000;
 
@@ -31,6 +35,12 @@ public final class DeadLetterHeaders {
 
     /** Keeps a dead letter readable when the reason is a huge message. */
     private static final int MAX_MESSAGE_BYTES = 8_192;
+
+    /** At least this much of the reason always fits: original headers are cut to make room for it. */
+    private static final int MIN_REASON_BYTES = 2_048;
+
+    /** A value no longer than the note that would replace it is left alone. */
+    private static final int CUT_NOTE_BYTES = 100;
 
     private DeadLetterHeaders() {
     }
@@ -42,19 +52,80 @@ public final class DeadLetterHeaders {
     static Map<String, Object> of(Map<String, Object> original, Outcome.DeadLetter deadLetter, String queue,
             @Nullable String exchange, @Nullable String routingKey, int frameMax) {
         Map<String, Object> headers = new LinkedHashMap<>(original);
+        // A reason from an earlier failure is replaced below; it must not count against this one's room.
+        headers.remove(EXCEPTION_MESSAGE);
+        headers.remove(EXCEPTION_STACKTRACE);
         headers.put(ORIGINAL_EXCHANGE, exchange == null ? "" : exchange);
         headers.put(ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
         headers.put(ORIGINAL_QUEUE, queue);
         headers.put(ATTEMPTS, deadLetter.attempts());
         headers.put(FAILED_AT, System.currentTimeMillis());
         int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
-        // The reason comes first; the stack trace gets what room is left.
+        // The reason comes first: original headers too large to leave room for it are cut.
+        int reasonRoom = Math.min(deadLetter.reason().getBytes(StandardCharsets.UTF_8).length, MIN_REASON_BYTES) + 64;
+        cutToFit(headers, headerRoom(frame) - reasonRoom, ORIGIN_HEADERS);
+        // The stack trace gets what room is left.
         int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);
         String message = truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
         headers.put(EXCEPTION_MESSAGE, message);
         budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - EXCEPTION_MESSAGE.length() - 16, 0);
         headers.put(EXCEPTION_STACKTRACE, truncate(stackTrace(deadLetter.cause()), budget));
         return headers;
+    }
+
+    /**
+     * Copies of a message's headers with a header of Warren's added: the largest original values
+     * are cut if the copy would no longer fit in one header frame, which the broker would answer by
+     * closing the connection.
+     *
+     * @param original the delivered headers
+     * @param name the header to add
+     * @param value its value
+     * @param frameMax the connection's negotiated frame size, {@code 0} when unknown
+     * @return the headers to republish with
+     */
+    static Map<String, Object> withHeader(Map<String, Object> original, String name, Object value, int frameMax) {
+        Map<String, Object> headers = new LinkedHashMap<>(original);
+        headers.put(name, value);
+        cutToFit(headers, headerRoom(frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX), java.util.Set.of(name));
+        return headers;
+    }
+
+    private static int headerRoom(int frame) {
+        return frame - Math.min(FRAME_HEADROOM, frame / 2);
+    }
+
+    /**
+     * Replaces the largest header values, other than the {@code kept} ones Warren has just set,
+     * with a note of their size until the headers take at most {@code room} bytes.
+     */
+    static void cutToFit(Map<String, Object> headers, int room, java.util.Set<String> kept) {
+        int size = estimateSize(headers);
+        while (size > room) {
+            Map.Entry<String, Object> largest = null;
+            int largestSize = 0;
+            for (Map.Entry<String, Object> entry : headers.entrySet()) {
+                if (kept.contains(entry.getKey())) {
+                    continue;
+                }
+                int entrySize = valueSize(entry.getValue());
+                if (entrySize > largestSize) {
+                    largest = entry;
+                    largestSize = entrySize;
+                }
+            }
+            if (largest == null || largestSize <= CUT_NOTE_BYTES) {
+                return;
+            }
+            String note = String.format(java.util.Locale.ROOT, "[cut by Warren: a value of %,d bytes did not fit in "
+                    + "the header frame]", largestSize);
+            largest.setValue(note);
+            size = size - largestSize + note.length();
+        }
+    }
+
+    private static int valueSize(Object value) {
+        return String.valueOf(value).getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static int estimateSize(Map<String, Object> headers) {

@@ -11,7 +11,6 @@ import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -54,7 +53,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     private volatile boolean running;
     private final java.util.concurrent.atomic.AtomicInteger pendingCopies = new java.util.concurrent.atomic.AtomicInteger();
     private final SimpleMessageListenerContainer container;
-    private final DefaultMessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
+    private final DefaultMessagePropertiesConverter propertiesConverter = new ToleratingPropertiesConverter();
 
     public RabbitConsumer(ConnectionFactory connectionFactory, HandlerPipeline pipeline, PublisherChannels publisher,
             Duration confirmTimeout) {
@@ -77,6 +76,8 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         c.setRecoveryBackOff(recovery);
         c.setTaskExecutor(new SimpleAsyncTaskExecutor("warren-" + endpoint.queue() + "-"));
         c.setBeanName("warren-" + endpoint.queue());
+        // Spring AMQP reads x-death while it converts a delivery; a forged one must not stop the consumer.
+        c.setMessagePropertiesConverter(propertiesConverter);
         c.setMessageListener(this);
         c.afterPropertiesSet();
         this.container = c;
@@ -169,7 +170,8 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
             }
         }
         InboundMessage inbound = new InboundMessage(queue(), message.getBody(), properties.getContentType(),
-                properties.getMessageId(), Boolean.TRUE.equals(properties.isRedelivered()), properties.getHeaders());
+                properties.getMessageId(), Boolean.TRUE.equals(properties.isRedelivered()), properties.getHeaders(),
+                properties.getContentEncoding());
         Outcome outcome = pipeline.process(inbound);
         if (outcome instanceof Outcome.Retry retry) {
             retry(message, channel, retry);
@@ -202,8 +204,8 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
 
     private void retry(Message message, Channel channel, Outcome.Retry retry) {
         MessageProperties properties = message.getMessageProperties();
-        Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
-        headers.put(DeadLetterHeaders.ATTEMPTS, retry.attemptsMade());
+        Map<String, Object> headers = DeadLetterHeaders.withHeader(properties.getHeaders(), DeadLetterHeaders.ATTEMPTS,
+                retry.attemptsMade(), channel.getConnection().getFrameMax());
         String delayQueue = QueueSpec.delayQueueName(queue(), retry.delay());
         republish(message, channel, DEFAULT_EXCHANGE, delayQueue, headers, () -> {
             pipeline.stats().retried();

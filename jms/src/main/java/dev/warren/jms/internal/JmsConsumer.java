@@ -169,13 +169,22 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
             // At-most-once: the provider forgets the message before the handler runs.
             session.commit();
         }
-        byte[] body = JmsMessages.body(message);
-        InboundMessage inbound = JmsMessages.inbound(queue(), message, body == null ? new byte[0] : body);
-        if (body == null) {
-            inbound = new InboundMessage(inbound.queue(), inbound.body(), "jms/" + message.getClass().getSimpleName(),
-                    inbound.messageId(), inbound.redelivered(), inbound.headers());
+        InboundMessage inbound;
+        Outcome outcome;
+        long size = JmsMessages.bodySize(message);
+        if (size > pipeline.maxMessageSize()) {
+            // Measured without reading: an oversize body is not copied into memory for the pipeline.
+            inbound = JmsMessages.inbound(queue(), message, new byte[0]);
+            outcome = pipeline.refuseOversize(inbound, size);
+        } else {
+            byte[] body = JmsMessages.body(message);
+            inbound = JmsMessages.inbound(queue(), message, body == null ? new byte[0] : body);
+            if (body == null) {
+                inbound = new InboundMessage(inbound.queue(), inbound.body(), "jms/" + message.getClass().getSimpleName(),
+                        inbound.messageId(), inbound.redelivered(), inbound.headers());
+            }
+            outcome = pipeline.process(inbound);
         }
-        Outcome outcome = pipeline.process(inbound);
         if (ackFirst) {
             return;
         }

@@ -89,6 +89,39 @@ public final class JmsMessages {
         return null;
     }
 
+    /**
+     * The size of the body in bytes, measured without copying it: the UTF-8 length of a text
+     * message, the length of a bytes message, {@code 0} for any other kind.
+     */
+    public static long bodySize(Message message) throws JMSException {
+        if (message instanceof TextMessage text) {
+            String value = text.getText();
+            return value == null ? 0 : utf8Length(value);
+        }
+        if (message instanceof BytesMessage bytes) {
+            return bytes.getBodyLength();
+        }
+        return 0;
+    }
+
+    private static long utf8Length(String text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
     /** The application properties under their Warren header names. */
     public static Map<String, Object> headers(Message message) throws JMSException {
         Map<String, Object> headers = new LinkedHashMap<>();

@@ -131,7 +131,37 @@ public class WarrenAutoConfiguration {
         if (org.springframework.util.ClassUtils.isPresent("jakarta.validation.Validator", getClass().getClassLoader())) {
             BeanValidators.useApplicationValidator(builder, beanFactory);
         }
+        RabbitProperties rabbit = rabbitProperties.getIfAvailable();
+        if (rabbit != null) {
+            org.springframework.util.unit.DataSize inbound = rabbit.getMaxInboundMessageBodySize();
+            long inboundLimit = inbound != null ? inbound.toBytes() : CLIENT_MAX_INBOUND_BODY_SIZE;
+            dev.warren.consumer.ConsumerCustomizer fromProperties = converter.consumerCustomizer();
+            // Handlers register as their beans are created: each one's settings are checked then.
+            builder.consumerCustomizer((name, settings) -> checkInboundLimit(name, fromProperties.customize(name, settings),
+                    inboundLimit));
+        }
         return builder.build();
+    }
+
+    /** What the RabbitMQ Java client reads at most when nothing sets its limit: 64 MiB. */
+    private static final long CLIENT_MAX_INBOUND_BODY_SIZE = 67_108_864;
+
+    /**
+     * Fails start-up when a handler accepts larger bodies than the RabbitMQ client reads: the client
+     * closes the connection on such a delivery before Warren sees it, so a message between the two
+     * limits would be redelivered instead of dead-lettered with its reason.
+     */
+    private static dev.warren.consumer.ConsumerSettings checkInboundLimit(String name,
+            dev.warren.consumer.ConsumerSettings settings, long inboundLimit) {
+        long limit = settings.limits().maxMessageSize();
+        if (limit > inboundLimit) {
+            throw new dev.warren.WarrenException(String.format(java.util.Locale.ROOT, "warren.queues.%s.max-message-size "
+                    + "(or warren.defaults.max-message-size) is %,d bytes, more than the %,d bytes of "
+                    + "spring.rabbitmq.max-inbound-message-body-size: the RabbitMQ client would close the connection on "
+                    + "a message between the two instead of letting Warren dead-letter it; lower the first or raise "
+                    + "the second", name, limit, inboundLimit));
+        }
+        return settings;
     }
 
     /**
@@ -194,9 +224,11 @@ public class WarrenAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ConnectionFactory connectionFactory,
+        WarrenEndpoint warrenEndpoint(WarrenEngine engine, ConnectionFactory connectionFactory, WarrenProperties properties,
                 ObjectProvider<dev.warren.monitor.AlertSource> alertSources) {
-            return new WarrenEndpoint(engine, connectionFactory, () -> alertSources.orderedStream().toList());
+            WarrenProperties.Operator operator = properties.getOperator();
+            return new WarrenEndpoint(engine, connectionFactory, () -> alertSources.orderedStream().toList(),
+                    operator.getRole(), operator.isAllowAnonymous());
         }
     }
 

@@ -19,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * The {@code warren} Actuator endpoint: the dead-letter queues, their messages and failure groups,
@@ -43,22 +44,54 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       RabbitMQ definitions, for {@code rabbitmqctl import_definitions} (RabbitMQ only).</li>
  * </ul>
  *
+ * <p>Operator access: replay and discard need an authenticated user with the operator role
+ * ({@code warren.operator.role}, {@value #DEFAULT_OPERATOR_ROLE} by default): without a user they
+ * answer 401, without the role 403. Dead letters are shown to everyone the application lets in, but
+ * their bodies, headers and stack traces, which may hold personal or secret data, only to operators;
+ * others see the metadata (message id, reason, failure class, attempts, size, times) and
+ * {@code "body": "hidden"}. An application without Spring Security has no users: it gets read-only
+ * metadata unless {@code warren.operator.allow-anonymous=true}, which is for an endpoint that only
+ * trusted people can reach.
+ *
  * @since 0.1
  */
 @Endpoint(id = "warren")
 public class WarrenEndpoint {
 
+    /** The role an operator needs unless {@code warren.operator.role} names another. */
+    public static final String DEFAULT_OPERATOR_ROLE = "WARREN_OPERATOR";
+
+    /** What a user without the operator role sees in place of a body, headers or a stack trace. */
+    public static final String HIDDEN = "hidden";
+
+    private static final int STATUS_UNAUTHORIZED = 401;
+
+    private static final int STATUS_FORBIDDEN = 403;
+
     private final WarrenOperations engine;
     private final @Nullable ConnectionFactory rabbit;
     private final java.util.function.Supplier<java.util.List<AlertSource>> alertSources;
+    private final String operatorRole;
+    private final boolean allowAnonymous;
+
+    /**
+     * Creates the endpoint with the default operator role and no anonymous operators.
+     *
+     * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
+     */
+    public WarrenEndpoint(WarrenOperations engine) {
+        this(engine, DEFAULT_OPERATOR_ROLE, false);
+    }
 
     /**
      * Creates the endpoint.
      *
      * @param engine the engine whose dead letters it operates on, on RabbitMQ or JMS
+     * @param operatorRole the role that may replay, discard and see bodies, without the {@code ROLE_} prefix
+     * @param allowAnonymous whether a caller without an authenticated user counts as an operator
      */
-    public WarrenEndpoint(WarrenOperations engine) {
-        this(engine, null, java.util.List::of);
+    public WarrenEndpoint(WarrenOperations engine, String operatorRole, boolean allowAnonymous) {
+        this(engine, null, java.util.List::of, operatorRole, allowAnonymous);
     }
 
     /**
@@ -69,12 +102,21 @@ public class WarrenEndpoint {
      * @param rabbit the connection factory a RabbitMQ engine runs on, for the user and virtual host;
      *     {@code null} on JMS
      * @param alertSources the other parts that raise alerts, such as the outbox, looked up at each call
+     * @param operatorRole the role that may replay and discard and see bodies, without {@code ROLE_}
+     * @param allowAnonymous whether callers without a user count as operators
      */
     public WarrenEndpoint(WarrenOperations engine, @Nullable ConnectionFactory rabbit,
-            java.util.function.Supplier<java.util.List<AlertSource>> alertSources) {
+            java.util.function.Supplier<java.util.List<AlertSource>> alertSources, String operatorRole,
+            boolean allowAnonymous) {
+        if (operatorRole == null || operatorRole.isBlank()) {
+            throw new IllegalArgumentException("warren.operator.role must name a role but was '" + operatorRole
+                    + "'; the default is " + DEFAULT_OPERATOR_ROLE);
+        }
         this.engine = engine;
         this.rabbit = rabbit;
         this.alertSources = alertSources;
+        this.operatorRole = operatorRole.startsWith("ROLE_") ? operatorRole.substring("ROLE_".length()) : operatorRole;
+        this.allowAnonymous = allowAnonymous;
     }
 
     /**
@@ -129,18 +171,23 @@ public class WarrenEndpoint {
     }
 
     /**
-     * A queue's first dead letters and its failure groups.
+     * A queue's first dead letters and its failure groups. Bodies, headers and stack traces are
+     * shown to operators only.
      *
      * @param queue the work queue
      * @param limit how many messages to show, 5 by default
+     * @param security who asks
      * @return the messages and groups
      */
     @ReadOperation
-    public Map<String, Object> deadLetters(@Selector String queue, @Nullable Integer limit) {
+    public Map<String, Object> deadLetters(@Selector String queue, @Nullable Integer limit, SecurityContext security) {
+        boolean operator = isOperator(security);
         DeadLetters deadLetters = engine.deadLetters();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("queue", queue);
-        result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream().map(WarrenEndpoint::view).toList());
+        result.put("operator", operator);
+        result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
+                .map(letter -> view(letter, operator)).toList());
         result.put("groups", deadLetters.groups(queue));
         return result;
     }
@@ -160,24 +207,44 @@ public class WarrenEndpoint {
      * @param maxPerSecond replay: the pace, 0 for no limit
      * @param reason discard: why (required)
      * @param security who asks
-     * @return what was done
+     * @return what was done; 401 without an authenticated user, 403 without the operator role
      */
     @WriteOperation
-    public OperationResult operate(@Selector String queue, @Selector String action, @Nullable String messageId,
+    public WebEndpointResponse<Object> operate(@Selector String queue, @Selector String action, @Nullable String messageId,
             @Nullable String fingerprint, @Nullable String exceptionType, @Nullable Instant failedBefore,
             @Nullable Instant failedAfter, @Nullable Boolean dryRun, @Nullable String targetQueue, @Nullable Integer maxPerSecond,
             @Nullable String reason, SecurityContext security) {
+        if (!isOperator(security)) {
+            boolean anonymous = security.getPrincipal() == null;
+            return new WebEndpointResponse<>(Map.of("error", anonymous
+                    ? action + " needs an authenticated user with the role " + operatorRole
+                    : "user " + security.getPrincipal().getName() + " may not " + action + ": it needs the role "
+                            + operatorRole + " (warren.operator.role)"),
+                    anonymous ? STATUS_UNAUTHORIZED : STATUS_FORBIDDEN);
+        }
         Selection selection = Selection.of(messageId, fingerprint, exceptionType, failedBefore, failedAfter);
-        return switch (action) {
+        OperationResult result = switch (action) {
             case "replay" -> engine.deadLetters().replay(queue, selection,
                     new ReplayOptions(Boolean.TRUE.equals(dryRun), targetQueue, maxPerSecond == null ? 0 : maxPerSecond));
             case "discard" -> engine.deadLetters().discard(queue, selection, reason == null ? "" : reason,
                     security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous");
             default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
         };
+        return new WebEndpointResponse<>(result);
     }
 
-    private static Map<String, Object> view(DeadLetter letter) {
+    /**
+     * Whether the caller may change dead letters and read their contents: an authenticated user
+     * with the operator role, or anyone when anonymous operators are allowed.
+     */
+    private boolean isOperator(SecurityContext security) {
+        if (security.getPrincipal() == null) {
+            return allowAnonymous;
+        }
+        return security.isUserInRole(operatorRole);
+    }
+
+    private static Map<String, Object> view(DeadLetter letter, boolean operator) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("messageId", letter.messageId());
         view.put("originalQueue", letter.originalQueue());
@@ -189,6 +256,14 @@ public class WarrenEndpoint {
         view.put("failedAt", letter.failedAt());
         view.put("fingerprint", letter.fingerprint());
         view.put("contentType", letter.contentType());
+        view.put("size", letter.body().length);
+        if (!operator) {
+            view.put("body", HIDDEN);
+            view.put("stackTrace", HIDDEN);
+            view.put("headers", HIDDEN);
+            view.put("detailsHidden", true);
+            return view;
+        }
         view.put("body", letter.bodyText());
         view.put("stackTrace", letter.stackTrace());
         Map<String, Object> headers = new LinkedHashMap<>(letter.headers());

@@ -203,8 +203,9 @@ public class WarrenJmsAutoConfiguration {
 
             @Bean
             @ConditionalOnMissingBean
-            WarrenEndpoint warrenEndpoint(JmsWarrenEngine engine) {
-                return new WarrenEndpoint(engine);
+            WarrenEndpoint warrenEndpoint(JmsWarrenEngine engine, WarrenProperties properties) {
+                WarrenProperties.Operator operator = properties.getOperator();
+                return new WarrenEndpoint(engine, operator.getRole(), operator.isAllowAnonymous());
             }
         }
 

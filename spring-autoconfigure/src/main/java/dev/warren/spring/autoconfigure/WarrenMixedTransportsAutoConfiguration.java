@@ -97,8 +97,9 @@ public class WarrenMixedTransportsAutoConfiguration {
     static class EndpointConfiguration {
 
         @Bean
-        WarrenEndpoint warrenEndpoint(MixedTransports transports) {
-            return new WarrenEndpoint(transports.operations());
+        WarrenEndpoint warrenEndpoint(MixedTransports transports, WarrenProperties properties) {
+            WarrenProperties.Operator operator = properties.getOperator();
+            return new WarrenEndpoint(transports.operations(), operator.getRole(), operator.isAllowAnonymous());
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -335,6 +336,43 @@ public class WarrenProperties {
     /** The operator console at /warren/index.html. */
     private final Console console = new Console();
 
+    /** Who may operate dead letters through the warren Actuator endpoint and the console. */
+    private final Operator operator = new Operator();
+
+    public Operator getOperator() {
+        return operator;
+    }
+
+    /** Who may replay and discard dead letters and read their bodies, headers and stack traces. */
+    public static class Operator {
+
+        /** The role, without the ROLE_ prefix, that replay, discard and reading message contents need. */
+        private String role = "WARREN_OPERATOR";
+
+        /**
+         * Whether a caller without an authenticated user counts as an operator. Only for an endpoint
+         * that only trusted people can reach, such as an application without Spring Security on a
+         * private management port.
+         */
+        private boolean allowAnonymous;
+
+        public String getRole() {
+            return role;
+        }
+
+        public void setRole(String role) {
+            this.role = role;
+        }
+
+        public boolean isAllowAnonymous() {
+            return allowAnonymous;
+        }
+
+        public void setAllowAnonymous(boolean allowAnonymous) {
+            this.allowAnonymous = allowAnonymous;
+        }
+    }
+
     public Console getConsole() {
         return console;
     }
@@ -539,6 +577,102 @@ public class WarrenProperties {
         return publisher;
     }
 
+    /** Limits on the JSON every handler decodes, applied to the parser of a copy of the application's JSON mapper. */
+    public static class JsonLimits {
+
+        /** The deepest nesting of objects and arrays. */
+        private int maxNestingDepth = 100;
+
+        /** The longest string or field name, in characters. */
+        private int maxStringLength = 1_048_576;
+
+        /** The longest number, in characters. */
+        private int maxNumberLength = 100;
+
+        /** The longest document, such as 512KB; unset for no limit beyond max-message-size. */
+        private @Nullable DataSize maxDocumentLength;
+
+        public int getMaxNestingDepth() {
+            return maxNestingDepth;
+        }
+
+        public void setMaxNestingDepth(int maxNestingDepth) {
+            this.maxNestingDepth = maxNestingDepth;
+        }
+
+        public int getMaxStringLength() {
+            return maxStringLength;
+        }
+
+        public void setMaxStringLength(int maxStringLength) {
+            this.maxStringLength = maxStringLength;
+        }
+
+        public int getMaxNumberLength() {
+            return maxNumberLength;
+        }
+
+        public void setMaxNumberLength(int maxNumberLength) {
+            this.maxNumberLength = maxNumberLength;
+        }
+
+        public @Nullable DataSize getMaxDocumentLength() {
+            return maxDocumentLength;
+        }
+
+        public void setMaxDocumentLength(@Nullable DataSize maxDocumentLength) {
+            this.maxDocumentLength = maxDocumentLength;
+        }
+    }
+
+    /** One handler's JSON limits; unset values fall back to warren.defaults.json. */
+    public static class JsonLimitOverrides {
+
+        /** The deepest nesting of objects and arrays. */
+        private @Nullable Integer maxNestingDepth;
+
+        /** The longest string or field name, in characters. */
+        private @Nullable Integer maxStringLength;
+
+        /** The longest number, in characters. */
+        private @Nullable Integer maxNumberLength;
+
+        /** The longest document, such as 512KB. */
+        private @Nullable DataSize maxDocumentLength;
+
+        public @Nullable Integer getMaxNestingDepth() {
+            return maxNestingDepth;
+        }
+
+        public void setMaxNestingDepth(@Nullable Integer maxNestingDepth) {
+            this.maxNestingDepth = maxNestingDepth;
+        }
+
+        public @Nullable Integer getMaxStringLength() {
+            return maxStringLength;
+        }
+
+        public void setMaxStringLength(@Nullable Integer maxStringLength) {
+            this.maxStringLength = maxStringLength;
+        }
+
+        public @Nullable Integer getMaxNumberLength() {
+            return maxNumberLength;
+        }
+
+        public void setMaxNumberLength(@Nullable Integer maxNumberLength) {
+            this.maxNumberLength = maxNumberLength;
+        }
+
+        public @Nullable DataSize getMaxDocumentLength() {
+            return maxDocumentLength;
+        }
+
+        public void setMaxDocumentLength(@Nullable DataSize maxDocumentLength) {
+            this.maxDocumentLength = maxDocumentLength;
+        }
+    }
+
     /** Defaults for every handler. */
     public static class Defaults {
 
@@ -565,6 +699,27 @@ public class WarrenProperties {
 
         /** Settings of every circuit breaker where its own entry sets nothing. */
         private final BreakerDefaults circuitBreaker = new BreakerDefaults();
+
+        /**
+         * The largest message body a handler accepts, such as 1MB or 512KB; a larger one is
+         * dead-lettered without being decoded. Keep it below the broker's max_message_size.
+         */
+        private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+        /** Limits on the JSON a handler decodes; a document over one is dead-lettered with the limit it broke. */
+        private final JsonLimits json = new JsonLimits();
+
+        public DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public JsonLimits getJson() {
+            return json;
+        }
 
         public @Nullable String getRateLimit() {
             return rateLimit;
@@ -852,6 +1007,24 @@ public class WarrenProperties {
 
         public void setTransport(@Nullable Transport transport) {
             this.transport = transport;
+        }
+
+        /** The largest message body this handler accepts, such as 8MB; a larger one is dead-lettered undecoded. */
+        private @Nullable DataSize maxMessageSize;
+
+        /** Limits on the JSON this handler decodes. */
+        private final JsonLimitOverrides json = new JsonLimitOverrides();
+
+        public @Nullable DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public JsonLimitOverrides getJson() {
+            return json;
         }
 
         public Map<String, String> getArguments() {

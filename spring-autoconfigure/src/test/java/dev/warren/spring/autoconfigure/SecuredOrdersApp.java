@@ -8,20 +8,29 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * A web application with security, for the tests of the endpoint and the console: an order handler
- * that fails until it is fixed, so that orders land in the dead-letter queue of {@code ${test.queue}}.
+ * that fails until it is fixed, so that orders land in the dead-letter queue of {@code ${test.queue}};
+ * an operator and a user without the operator role.
  */
 @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 public class SecuredOrdersApp {
 
-    /** The user the tests log in as. */
+    /** The operator the tests log in as: it has the role {@code WARREN_OPERATOR}. */
     public static final String USER = "ops";
 
     /** Its password. */
     public static final String PASSWORD = "s3cret";
+
+    /** A user without the operator role, who may look but not touch. */
+    public static final String VIEWER = "viewer";
+
+    /** Its password. */
+    public static final String VIEWER_PASSWORD = "v1ewer";
 
     /** An order. */
     public record Order(String id) {
@@ -44,6 +53,14 @@ public class SecuredOrdersApp {
     @Bean
     Orders orders() {
         return new Orders();
+    }
+
+    /** The two users. */
+    @Bean
+    InMemoryUserDetailsManager users() {
+        return new InMemoryUserDetailsManager(
+                User.withUsername(USER).password("{noop}" + PASSWORD).roles("WARREN_OPERATOR").build(),
+                User.withUsername(VIEWER).password("{noop}" + VIEWER_PASSWORD).roles("SUPPORT").build());
     }
 
     /** The application's security: every request authenticated with HTTP Basic; API calls need no CSRF token. */

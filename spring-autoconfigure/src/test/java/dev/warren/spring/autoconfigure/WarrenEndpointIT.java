@@ -38,12 +38,16 @@ class WarrenEndpointIT {
     }
 
     private HttpResponse<String> call(String method, String path, String body, boolean authenticated) throws Exception {
+        return call(method, path, body, authenticated ? SecuredOrdersApp.USER + ":" + SecuredOrdersApp.PASSWORD : null);
+    }
+
+    private HttpResponse<String> call(String method, String path, String body, String credentials) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:"
                 + context.getEnvironment().getProperty("local.server.port") + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
-        if (authenticated) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString("ops:s3cret".getBytes(StandardCharsets.UTF_8)));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -52,8 +56,7 @@ class WarrenEndpointIT {
     void readAndWriteOperationsWorkForAnAuthenticatedOperatorAndAreRefusedOtherwise() throws Exception {
         context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
                 "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
-                "--management.endpoints.web.exposure.include=health,warren",
-                "--spring.security.user.name=ops", "--spring.security.user.password=s3cret");
+                "--management.endpoints.web.exposure.include=health,warren");
         SecuredOrdersApp.Orders orders = context.getBean(SecuredOrdersApp.Orders.class);
         Warren warren = context.getBean(Warren.class);
         warren.send(queue, new SecuredOrdersApp.Order("o-1"), dev.warren.publish.PublishOptions.builder().messageId("o-1").build());
@@ -67,7 +70,8 @@ class WarrenEndpointIT {
         assertThat(overview.statusCode()).isEqualTo(200);
         assertThat(overview.body()).contains("\"deadLetterQueue\":\"" + queue + ".dlq\"", "\"depth\":1");
         HttpResponse<String> peek = call("GET", "/actuator/warren/" + queue, null, true);
-        assertThat(peek.body()).contains("cannot be processed yet", "\"failureClass\":\"unknown\"", "\"groups\"");
+        assertThat(peek.body()).contains("cannot be processed yet", "\"failureClass\":\"unknown\"", "\"groups\"",
+                "\"body\":\"{\\\"id\\\":\\\"o-1\\\"}\"", "\"x-original-queue\"", "\"operator\":true");
 
         assertThat(call("GET", "/actuator/warren/topology/permissions", null, false).statusCode()).isEqualTo(401);
         HttpResponse<String> permissions = call("GET", "/actuator/warren/topology/permissions", null, true);
@@ -83,5 +87,51 @@ class WarrenEndpointIT {
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(replay.body()).contains("\"moved\":1");
         await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("o-1"));
+    }
+
+    @Test
+    void aUserWithoutTheOperatorRoleSeesMetadataButNoBodiesAndCannotReplayOrDiscardWhileAnOperatorCan() throws Exception {
+        context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
+                "--management.endpoints.web.exposure.include=health,warren");
+        Warren warren = context.getBean(Warren.class);
+        warren.send(queue, new SecuredOrdersApp.Order("secret-o-2"),
+                dev.warren.publish.PublishOptions.builder().messageId("o-2").header("customer-email", "a@example.com").build());
+        String viewer = SecuredOrdersApp.VIEWER + ":" + SecuredOrdersApp.VIEWER_PASSWORD;
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/actuator/warren/" + queue, null, viewer).body()
+                .contains("\"messageId\":\"o-2\""));
+
+        HttpResponse<String> peek = call("GET", "/actuator/warren/" + queue, null, viewer);
+        assertThat(peek.statusCode()).isEqualTo(200);
+        assertThat(peek.body()).contains("\"reason\":", "\"failureClass\":\"unknown\"", "\"size\":19", "\"failedAt\":",
+                "\"body\":\"hidden\"", "\"headers\":\"hidden\"", "\"stackTrace\":\"hidden\"", "\"operator\":false")
+                .doesNotContain("a@example.com", "{\\\"id\\\"", "\\tat ");
+
+        HttpResponse<String> replay = call("POST", "/actuator/warren/" + queue + "/replay", "{\"messageId\":\"o-2\"}", viewer);
+        assertThat(replay.statusCode()).isEqualTo(403);
+        assertThat(replay.body()).contains("user viewer may not replay: it needs the role WARREN_OPERATOR");
+        HttpResponse<String> discard = call("POST", "/actuator/warren/" + queue + "/discard",
+                "{\"messageId\":\"o-2\",\"reason\":\"test\"}", viewer);
+        assertThat(discard.statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/actuator/warren/" + queue + "/replay", "{}", (String) null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/warren/" + queue, null, (String) null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/warren", null, true).body()).as("nothing moved")
+                .contains("\"deadLetterQueue\":\"" + queue + ".dlq\"", "\"depth\":1");
+
+        // Without an authenticated user, as in an application without Spring Security: read-only metadata.
+        WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
+        assertThat(endpoint.operate(queue, "replay", "o-2", null, null, null, null, null, null, null, null,
+                org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getStatus()).isEqualTo(401);
+        assertThat(String.valueOf(endpoint.deadLetters(queue, 5, org.springframework.boot.actuate.endpoint.SecurityContext.NONE)))
+                .contains("body=hidden").doesNotContain("{\"id\"", "a@example.com");
+
+        HttpResponse<String> operatorPeek = call("GET", "/actuator/warren/" + queue, null, true);
+        assertThat(operatorPeek.body()).contains("a@example.com", "secret-o-2");
+        SecuredOrdersApp.Orders orders = context.getBean(SecuredOrdersApp.Orders.class);
+        orders.fixed = true;
+        HttpResponse<String> operatorReplay = call("POST", "/actuator/warren/" + queue + "/replay", "{\"messageId\":\"o-2\"}", true);
+        assertThat(operatorReplay.statusCode()).isEqualTo(200);
+        assertThat(operatorReplay.body()).contains("\"moved\":1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("secret-o-2"));
     }
 }

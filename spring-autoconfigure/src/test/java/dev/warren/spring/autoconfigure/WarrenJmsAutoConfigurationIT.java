@@ -164,7 +164,8 @@ class WarrenJmsAutoConfigurationIT {
 
     @Test
     void theActuatorEndpointMetersAndHealthWorkOnJmsToo() {
-        runner.withPropertyValues("warren.transport=jms", "warren.queues." + poison + ".retry.max-attempts=1")
+        runner.withPropertyValues("warren.transport=jms", "warren.queues." + poison + ".retry.max-attempts=1",
+                        "warren.operator.allow-anonymous=true")
                 .withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class).run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(WarrenEndpoint.class);
                     Handlers handlers = context.getBean(Handlers.class);
@@ -181,10 +182,11 @@ class WarrenJmsAutoConfigurationIT {
                             .count()).isEqualTo(1.0);
 
                     WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
-                    assertThat(String.valueOf(endpoint.deadLetters(poison, 5))).contains("job-13", "rounding bug");
+                    assertThat(String.valueOf(endpoint.deadLetters(poison, 5,
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE))).contains("job-13", "rounding bug");
                     handlers.jobs.clear();
                     Object replayed = endpoint.operate(poison, "replay", "job-13", null, null, null, null, null, null, null, null,
-                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE);
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody();
                     assertThat(String.valueOf(replayed)).contains("moved=1");
                     var health = context.getBean(dev.warren.spring.autoconfigure.internal.WarrenHealthIndicator.class).health();
                     assertThat(health.getStatus().getCode()).isEqualTo("UP");

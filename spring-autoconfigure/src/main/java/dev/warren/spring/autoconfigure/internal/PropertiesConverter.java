@@ -5,6 +5,7 @@ import dev.warren.annotation.Delivery;
 import dev.warren.annotation.QueueType;
 import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
+import dev.warren.consumer.InputLimits;
 import dev.warren.consumer.IdempotencySettings;
 import dev.warren.protection.CircuitBreakerSettings;
 import dev.warren.protection.RateLimit;
@@ -72,7 +73,51 @@ public final class PropertiesConverter {
                 concreteDelivery(path + ".delivery", defaults.getDelivery()),
                 new IdempotencySettings(false, null, positive(path + ".idempotency.ttl", idempotency.getTtl()),
                         positive(path + ".idempotency.claim-ttl", idempotency.getClaimTtl())),
-                null, rateLimit);
+                null, rateLimit, limits(path, defaults));
+    }
+
+    private static InputLimits limits(String path, WarrenProperties.Defaults defaults) {
+        WarrenProperties.JsonLimits json = defaults.getJson();
+        InputLimits limits = InputLimits.DEFAULTS;
+        limits = limit(path + ".max-message-size", limits, l -> l.withMaxMessageSize(defaults.getMaxMessageSize().toBytes()));
+        limits = limit(path + ".json.max-nesting-depth", limits, l -> l.withMaxNestingDepth(json.getMaxNestingDepth()));
+        limits = limit(path + ".json.max-string-length", limits, l -> l.withMaxStringLength(json.getMaxStringLength()));
+        limits = limit(path + ".json.max-number-length", limits, l -> l.withMaxNumberLength(json.getMaxNumberLength()));
+        if (json.getMaxDocumentLength() != null) {
+            limits = limit(path + ".json.max-document-length", limits,
+                    l -> l.withMaxDocumentLength(json.getMaxDocumentLength().toBytes()));
+        }
+        return limits;
+    }
+
+    private static InputLimits limits(String path, WarrenProperties.QueueOverrides overrides, InputLimits limits) {
+        WarrenProperties.JsonLimitOverrides json = overrides.getJson();
+        if (overrides.getMaxMessageSize() != null) {
+            limits = limit(path + ".max-message-size", limits, l -> l.withMaxMessageSize(overrides.getMaxMessageSize().toBytes()));
+        }
+        if (json.getMaxNestingDepth() != null) {
+            limits = limit(path + ".json.max-nesting-depth", limits, l -> l.withMaxNestingDepth(json.getMaxNestingDepth()));
+        }
+        if (json.getMaxStringLength() != null) {
+            limits = limit(path + ".json.max-string-length", limits, l -> l.withMaxStringLength(json.getMaxStringLength()));
+        }
+        if (json.getMaxNumberLength() != null) {
+            limits = limit(path + ".json.max-number-length", limits, l -> l.withMaxNumberLength(json.getMaxNumberLength()));
+        }
+        if (json.getMaxDocumentLength() != null) {
+            limits = limit(path + ".json.max-document-length", limits,
+                    l -> l.withMaxDocumentLength(json.getMaxDocumentLength().toBytes()));
+        }
+        return limits;
+    }
+
+    /** Applies one limit, naming its property when the value is refused. */
+    private static InputLimits limit(String property, InputLimits limits, java.util.function.UnaryOperator<InputLimits> change) {
+        try {
+            return change.apply(limits);
+        } catch (WarrenException e) {
+            throw new WarrenException(property + ": " + e.getMessage());
+        }
     }
 
     public dev.warren.monitor.AlertSettings alertSettings() {
@@ -166,7 +211,8 @@ public final class PropertiesConverter {
                 overrides.getQueueType() == null ? settings.queueType() : concreteType(path + ".queue-type", overrides.getQueueType()),
                 settings.retry(),
                 overrides.getDelivery() == null ? settings.delivery() : concreteDelivery(path + ".delivery", overrides.getDelivery()),
-                settings.idempotency(), settings.circuitBreaker(), settings.rateLimit());
+                settings.idempotency(), settings.circuitBreaker(), settings.rateLimit(),
+                limits(path, overrides, settings.limits()));
         WarrenProperties.RetryOverrides retry = overrides.getRetry();
         RetryPolicy.Builder policy = settings.retry().toBuilder();
         if (retry.getMaxAttempts() != null) {

@@ -117,6 +117,30 @@ class WarrenConsoleIT {
     }
 
     @Test
+    void aUserWithoutTheOperatorRoleSeesWhyButNotTheBodyAndCannotReplay() throws Exception {
+        browser = chromium();
+        context = start("--warren.console.enabled=true");
+        context.getBean(Warren.class).send(queue, new SecuredOrdersApp.Order("o-9"), PublishOptions.builder().messageId("o-9").build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters() == 1);
+
+        browser.get("http://" + SecuredOrdersApp.VIEWER + ":" + SecuredOrdersApp.VIEWER_PASSWORD + "@localhost:" + port()
+                + "/warren/index.html");
+        awaitElement("button.queue-link[data-queue='" + queue + "']").click();
+        String message = "article.message[data-message-id='o-9']";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text(message + " .reason"))
+                .contains("order o-9 cannot be processed yet"));
+        assertThat(text(message + " .details-hidden")).isEqualTo(
+                "Body (12 bytes), headers and stack trace are shown to operators only.");
+        assertThat(browser.findElements(By.cssSelector(message + " details.body"))).isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain("{\"id\":\"o-9\"}");
+
+        browser.findElement(By.cssSelector(message + " button.replay")).click();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text("#status")).isEqualTo(
+                "Refused (403): user viewer may not replay: it needs the role WARREN_OPERATOR (warren.operator.role)."));
+        assertThat(deadLetters()).as("the message stays where it is").isEqualTo(1);
+    }
+
+    @Test
     void consoleIsNotServedUnlessEnabled() throws Exception {
         context = start();
 
@@ -129,8 +153,7 @@ class WarrenConsoleIT {
     private ConfigurableApplicationContext start(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--server.port=0",
                 "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
-                "--management.endpoints.web.exposure.include=health,warren",
-                "--spring.security.user.name=" + USER, "--spring.security.user.password=" + PASSWORD));
+                "--management.endpoints.web.exposure.include=health,warren"));
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(SecuredOrdersApp.class).run(args.toArray(String[]::new));
     }
