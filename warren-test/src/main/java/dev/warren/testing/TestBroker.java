@@ -1,6 +1,7 @@
 package dev.warren.testing;
 
 import dev.warren.WarrenEngine;
+import dev.warren.topology.Permissions;
 import java.util.Map;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.context.ApplicationContextInitializer;
@@ -32,6 +33,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>Engines and applications started during a test are closed after it; those started in
  * {@code @BeforeAll}, after the class. Thread-safe.
+ *
+ * <p>To check that an application runs with no more than the RabbitMQ permissions it reports,
+ * {@link #createUser(Permissions)} creates a user with exactly those in the virtual host and
+ * {@link #applicationInitializer(BrokerUser)} starts the application as that user.
  *
  * @since 0.1
  */
@@ -121,6 +126,36 @@ public interface TestBroker {
      * @return the initializer, for {@code SpringApplicationBuilder.initializers}
      */
     ApplicationContextInitializer<ConfigurableApplicationContext> applicationInitializer();
+
+    /**
+     * Prepares a Spring Boot application as {@link #applicationInitializer()} does, but connecting
+     * as a user of {@link #createUser(Permissions)} instead of the broker's own user: to check that
+     * the application runs with no more permissions than it reports.
+     *
+     * <pre>{@code
+     * BrokerUser user = broker.createUser(new Permissions(configure, write, read));
+     * ConfigurableApplicationContext app = new SpringApplicationBuilder(ShopApplication.class)
+     *         .initializers(broker.applicationInitializer(user)).run("--server.port=0");
+     * }</pre>
+     *
+     * @param user the user to connect as
+     * @return the initializer, for {@code SpringApplicationBuilder.initializers}
+     */
+    ApplicationContextInitializer<ConfigurableApplicationContext> applicationInitializer(BrokerUser user);
+
+    /**
+     * Creates a broker user with a random password and exactly these permissions in the virtual
+     * host (none elsewhere, no tags). It is deleted when the engines and applications started here
+     * are closed, also when the test fails: after the test (or, from {@code @BeforeAll}, after the
+     * class), once what was started after it is closed. The expressions are those an application
+     * reports: {@code WarrenEngine.permissions()}, its start-up log, or
+     * {@code GET /actuator/warren/topology/permissions}.
+     *
+     * @param permissions the configure, write and read expressions
+     * @return the user
+     * @throws IllegalStateException when the broker's management API is not available (see {@link #isolated()})
+     */
+    BrokerUser createUser(Permissions permissions);
 
     /**
      * The messages ready in a queue of the virtual host now, without waiting.

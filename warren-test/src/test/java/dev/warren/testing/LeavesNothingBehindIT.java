@@ -8,6 +8,7 @@ import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitManagement;
+import dev.warren.topology.Permissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +85,44 @@ class LeavesNothingBehindIT {
             assertThat(harness.awaitConsumed("notes", Note.class)).isEqualTo(new Note("from the test"));
             assertThat(RabbitBroker.get().management().virtualHostExists(broker.virtualHost())).isTrue();
         }
+    }
+
+    @WarrenTest
+    static class UserTests {
+        @Test
+        void runsAnApplicationAsAUserWithExactlyTheEnginesPermissions(TestBroker broker, WarrenHarness harness) {
+            Permissions permissions = broker.start(new Notes()).permissions();
+            BrokerUser user = broker.createUser(permissions);
+            seen.put("user", user.username());
+            ConfigurableApplicationContext app = new SpringApplicationBuilder(NotesApplication.class)
+                    .web(WebApplicationType.NONE).initializers(broker.applicationInitializer(user)).run();
+            assertThat(app.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class).getUsername())
+                    .isEqualTo(user.username());
+            assertThat(user.toString()).doesNotContain(user.password());
+            app.getBean(Warren.class).send("notes", new Note("as the user"));
+            assertThat(harness.awaitConsumed("notes", Note.class)).isEqualTo(new Note("as the user"));
+            assertThat(RabbitBroker.get().management().userExists(user.username())).isTrue();
+        }
+
+        @Test
+        void failsAfterCreatingAUser(TestBroker broker) {
+            BrokerUser user = broker.createUser(new Permissions("^notes$", "^notes$", "^notes$"));
+            seen.put("user of the failed test", user.username());
+            throw new AssertionError("fails on purpose");
+        }
+    }
+
+    @Test
+    void usersAreDeletedAfterTheTestThatCreatedThemAlsoWhenItFails() {
+        TestExecutionSummary summary = run(UserTests.class);
+
+        assertThat(summary.getTestsSucceededCount()).as("%s", summary.getFailures().stream()
+                .map(failure -> failure.getException().toString()).toList()).isEqualTo(1);
+        assertThat(summary.getFailures()).singleElement()
+                .satisfies(failure -> assertThat(failure.getException()).hasMessage("fails on purpose"));
+        RabbitManagement management = RabbitBroker.get().management();
+        assertThat(management.userExists((String) seen.get("user"))).isFalse();
+        assertThat(management.userExists((String) seen.get("user of the failed test"))).isFalse();
     }
 
     @Test

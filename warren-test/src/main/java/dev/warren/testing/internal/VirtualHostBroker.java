@@ -5,14 +5,18 @@ import dev.warren.internal.TimeScale;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import dev.warren.test.RabbitManagement;
+import dev.warren.testing.BrokerUser;
 import dev.warren.testing.TestBroker;
 import dev.warren.testing.WarrenHarness;
 import dev.warren.topology.ExchangeSpec;
+import dev.warren.topology.Permissions;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,8 @@ public final class VirtualHostBroker implements TestBroker, AutoCloseable {
 
     /** The property source that points applications at the virtual host, ahead of their own configuration. */
     static final String PROPERTY_SOURCE = "warrenTestBroker";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RabbitBroker server;
     private final String virtualHost;
@@ -195,13 +201,17 @@ public final class VirtualHostBroker implements TestBroker, AutoCloseable {
 
     @Override
     public Map<String, Object> springProperties() {
+        return springProperties(username(), password());
+    }
+
+    private Map<String, Object> springProperties(String username, String password) {
         Map<String, Object> properties = new LinkedHashMap<>();
         // addresses wins over host and port in Spring Boot; set it in case the application sets it.
         properties.put("spring.rabbitmq.addresses", host() + ":" + port());
         properties.put("spring.rabbitmq.host", host());
         properties.put("spring.rabbitmq.port", port());
-        properties.put("spring.rabbitmq.username", username());
-        properties.put("spring.rabbitmq.password", password());
+        properties.put("spring.rabbitmq.username", username);
+        properties.put("spring.rabbitmq.password", password);
         properties.put("spring.rabbitmq.virtual-host", virtualHost);
         if (timeScale.factor() != 1.0) {
             properties.put("warren.time-scale", timeScale.factor());
@@ -211,8 +221,17 @@ public final class VirtualHostBroker implements TestBroker, AutoCloseable {
 
     @Override
     public ApplicationContextInitializer<ConfigurableApplicationContext> applicationInitializer() {
+        return initializer(springProperties());
+    }
+
+    @Override
+    public ApplicationContextInitializer<ConfigurableApplicationContext> applicationInitializer(BrokerUser user) {
+        return initializer(springProperties(user.username(), user.password()));
+    }
+
+    private ApplicationContextInitializer<ConfigurableApplicationContext> initializer(Map<String, Object> properties) {
         return context -> {
-            configure(context);
+            configure(context, properties);
             started(() -> {
                 if (context.isActive()) {
                     context.close();
@@ -228,7 +247,11 @@ public final class VirtualHostBroker implements TestBroker, AutoCloseable {
      * @param context the application, not refreshed yet
      */
     void configure(ConfigurableApplicationContext context) {
-        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, springProperties()));
+        configure(context, springProperties());
+    }
+
+    private void configure(ConfigurableApplicationContext context, Map<String, Object> properties) {
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, properties));
         context.getBeanFactory().registerSingleton("warrenTestHarness", harness);
         context.getBeanFactory().registerSingleton("warrenTestBroker", this);
         if (cleanup != null) {
@@ -239,6 +262,29 @@ public final class VirtualHostBroker implements TestBroker, AutoCloseable {
                 }
             });
         }
+    }
+
+    @Override
+    public BrokerUser createUser(Permissions permissions) {
+        if (management == null) {
+            throw new IllegalStateException("Creating a broker user needs RabbitMQ's management API, which " + this
+                    + " does not have; enable the rabbitmq_management plugin");
+        }
+        byte[] secret = new byte[18];
+        RANDOM.nextBytes(secret);
+        // Named after the virtual host, which names the test class.
+        BrokerUser user = new BrokerUser(virtualHost + "." + UUID.randomUUID().toString().substring(0, 8),
+                HexFormat.of().formatHex(secret), permissions);
+        RabbitManagement api = management;
+        // Registered before the user exists, so that a failure half-way through still deletes it.
+        started(() -> {
+            api.deleteUser(user.username());
+            log.debug("Deleted broker user {}", user.username());
+        });
+        api.createUser(user.username(), user.password(), virtualHost, permissions.configure(), permissions.write(),
+                permissions.read());
+        log.debug("Created broker user {} in virtual host {} with {}", user.username(), virtualHost, permissions);
+        return user;
     }
 
     @Override
