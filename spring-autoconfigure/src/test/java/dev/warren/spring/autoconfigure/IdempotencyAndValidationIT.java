@@ -27,7 +27,6 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
@@ -61,12 +60,9 @@ class IdempotencyAndValidationIT {
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).queue(queue + ".retry.1s");
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    ValidationAutoConfiguration.class, DataRedisAutoConfiguration.class, WarrenAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren(ValidationAutoConfiguration.class, DataRedisAutoConfiguration.class)
             .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue,
-                    "spring.data.redis.host=" + RedisServer.get().host(), "spring.data.redis.port=" + RedisServer.get().port());
+            .withPropertyValues("test.queue=" + queue, "spring.data.redis.host=" + RedisServer.get().host(), "spring.data.redis.port=" + RedisServer.get().port());
 
     @AfterEach
     void cleanUp() {

@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -65,12 +62,9 @@ class WarrenAutoConfigurationIT {
             .queues(java.util.List.of(queue + ".retry.1s", queue + ".retry.2s", topic + ".email.retry.1s",
                     topic + ".email.retry.2s"));
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    WarrenAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren()
             .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                    "test.queue=" + queue, "test.topic=" + topic);
+            .withPropertyValues("test.queue=" + queue, "test.topic=" + topic);
 
     @AfterEach
     void cleanUp() {

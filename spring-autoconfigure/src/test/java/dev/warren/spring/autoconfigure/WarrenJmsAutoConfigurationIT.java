@@ -24,12 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -110,13 +107,8 @@ class WarrenJmsAutoConfigurationIT {
     final String relay = RabbitBroker.uniqueName("it.boot.jms.relay");
 
     /** Spring Boot's RabbitMQ auto-configuration is present too, as with the Warren starter. */
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, ArtemisAutoConfiguration.class,
-                    JmsAutoConfiguration.class, JacksonAutoConfiguration.class, WarrenAutoConfiguration.class,
-                    WarrenJmsAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warrenAndJms()
             .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                    "spring.artemis.mode=embedded")
             .withPropertyValues(queueNames());
 
     final CachingConnectionFactory rabbit = RabbitBroker.get().connectionFactory();
