@@ -31,7 +31,6 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The idempotency store YAML selects, and Bean Validation with the application's validator. */
 class IdempotencyAndValidationIT {
@@ -48,20 +47,12 @@ class IdempotencyAndValidationIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Payments payments() {
-            return new Payments();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.payments");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).queue(queue + ".retry.1s");
 
     final ApplicationContextRunner runner = SharedBrokerRunners.warren(ValidationAutoConfiguration.class, DataRedisAutoConfiguration.class)
-            .withUserConfiguration(HandlerConfiguration.class)
+            .withBean(Payments.class)
             .withPropertyValues("test.queue=" + queue, "spring.data.redis.host=" + RedisServer.get().host(), "spring.data.redis.port=" + RedisServer.get().port());
 
     @AfterEach

@@ -22,8 +22,6 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The input limits set in YAML, globally and per queue, on the application's own JSON mapper. */
 class InputLimitsPropertiesIT {
@@ -44,20 +42,12 @@ class InputLimitsPropertiesIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Notes notes() {
-            return new Notes();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.limits");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).workQueue(queue + ".other");
 
     final ApplicationContextRunner runner = SharedBrokerRunners.warren()
-            .withUserConfiguration(HandlerConfiguration.class)
+            .withBean(Notes.class)
             .withPropertyValues("test.queue=" + queue);
 
     @AfterEach

@@ -24,8 +24,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** Circuit breakers, rate limits and declarations set in YAML alone. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,14 +46,6 @@ class ProtectionPropertiesIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Gateway gateway() {
-            return new Gateway();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.protect");
     final String declared = RabbitBroker.uniqueName("it.boot.audit");
     final String topic = RabbitBroker.uniqueName("it.boot.events");
@@ -65,7 +55,7 @@ class ProtectionPropertiesIT {
             .queues(List.of(queue + ".retry.1m", queue + ".shared.retry.1s", queue + ".shared.retry.2s"));
 
     final ApplicationContextRunner runner = SharedBrokerRunners.warren()
-            .withUserConfiguration(HandlerConfiguration.class)
+            .withBean(Gateway.class)
             .withPropertyValues("test.queue=" + queue);
 
     @AfterEach

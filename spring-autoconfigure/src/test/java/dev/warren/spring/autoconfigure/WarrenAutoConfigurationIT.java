@@ -21,8 +21,6 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 class WarrenAutoConfigurationIT {
 
@@ -47,14 +45,6 @@ class WarrenAutoConfigurationIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Handlers handlers() {
-            return new Handlers();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.video");
     final String topic = RabbitBroker.uniqueName("it.boot.order");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
@@ -63,7 +53,7 @@ class WarrenAutoConfigurationIT {
                     topic + ".email.retry.2s"));
 
     final ApplicationContextRunner runner = SharedBrokerRunners.warren()
-            .withUserConfiguration(HandlerConfiguration.class)
+            .withBean(Handlers.class)
             .withPropertyValues("test.queue=" + queue, "test.topic=" + topic);
 
     @AfterEach
