@@ -7,7 +7,6 @@ import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
 import dev.warren.consumer.InputLimits;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.nio.charset.StandardCharsets;
@@ -88,9 +87,7 @@ class InputLimitsPropertiesIT {
     @Test
     void anInvalidLimitFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("warren.queues." + queue + ".json.max-nesting-depth=0").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".json.max-nesting-depth",
                     "must be >= 1 but was 0");
         });
@@ -99,9 +96,7 @@ class InputLimitsPropertiesIT {
     @Test
     void aLimitAboveWhatTheRabbitClientReadsFailsStartUp() {
         runner.withPropertyValues("warren.defaults.max-message-size=128MB").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("is 134,217,728 bytes, more than the 67,108,864 bytes of "
                     + "spring.rabbitmq.max-inbound-message-body-size");
         });

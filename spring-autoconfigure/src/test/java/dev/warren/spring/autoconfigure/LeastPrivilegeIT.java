@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warren.Warren;
 import dev.warren.WarrenEngine;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.topology.ExchangeSpec;
 import dev.warren.topology.Permissions;
@@ -96,8 +95,7 @@ class LeastPrivilegeIT {
         String user = user(virtualHost, Permissions.regex(names), reported.write(), reported.read());
         AtomicReference<FailureAnalysis> analysis = new AtomicReference<>();
         ShopHandlers.runner(virtualHost, user, "secret-" + user).run(context -> {
-            assertThat(context).hasFailed();
-            analysis.set(new WarrenFailureAnalyzer().analyze(context.getStartupFailure()));
+            analysis.set(FailedStartup.analysisOf(context));
         });
         assertThat(analysis.get()).isNotNull();
         assertThat(analysis.get().getDescription())

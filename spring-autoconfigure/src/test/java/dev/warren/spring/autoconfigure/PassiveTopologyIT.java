@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warren.Warren;
 import dev.warren.WarrenEngine;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitManagement;
 import dev.warren.topology.Permissions;
@@ -106,8 +105,7 @@ class PassiveTopologyIT {
         });
         AtomicReference<FailureAnalysis> analysis = new AtomicReference<>();
         runner(virtualHost).withPropertyValues("warren.topology.declare=passive").run(context -> {
-            assertThat(context).hasFailed();
-            analysis.set(new WarrenFailureAnalyzer().analyze(context.getStartupFailure()));
+            analysis.set(FailedStartup.analysisOf(context));
         });
         assertThat(analysis.get()).isNotNull();
         assertThat(analysis.get().getDescription())

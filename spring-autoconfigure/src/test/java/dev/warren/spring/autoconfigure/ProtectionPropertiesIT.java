@@ -8,7 +8,6 @@ import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
 import dev.warren.protection.RateLimit;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.io.IOException;
@@ -140,9 +139,7 @@ class ProtectionPropertiesIT {
     @Test
     void aQueueArgumentWarrenManagesFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.queues." + queue + ".arguments.x-dead-letter-exchange=elsewhere").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".arguments",
                     "x-dead-letter-exchange is managed by Warren");
         });
@@ -151,9 +148,7 @@ class ProtectionPropertiesIT {
     @Test
     void aBadRateLimitFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.queues." + queue + ".rate-limit=fast").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".rate-limit: 'fast' is not allowed",
                     "100/s");
         });

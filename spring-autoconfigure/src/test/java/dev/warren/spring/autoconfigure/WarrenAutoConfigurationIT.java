@@ -8,7 +8,6 @@ import dev.warren.Warren;
 import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Subscribe;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.time.Duration;
@@ -109,9 +108,7 @@ class WarrenAutoConfigurationIT {
     @Test
     void anInvalidDefaultFailsStartUpNamingThePropertyValueAndRange() {
         runner.withPropertyValues("warren.defaults.prefetch=0").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.defaults.prefetch: 0 is not allowed; use 1..65535");
         });
     }
@@ -119,9 +116,7 @@ class WarrenAutoConfigurationIT {
     @Test
     void anInvalidQueueValueFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.queues." + queue + ".prefetch=-1").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".prefetch: -1 is not allowed; use 1..65535");
         });
     }
@@ -129,9 +124,7 @@ class WarrenAutoConfigurationIT {
     @Test
     void anInvalidRetryValueFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.defaults.retry.multiplier=0.5").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.defaults.retry: retry multiplier must be between 1 and 100 but was 0.5");
         });
     }
@@ -151,9 +144,7 @@ class WarrenAutoConfigurationIT {
                 .deadLetterRoutingKey(queue).build());
 
         runner.run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("queue '" + queue + "'", "x-queue-type", "rabbitmqctl delete_queue");
             assertThat(analysis.getAction()).contains(queue);
         });
@@ -166,9 +157,7 @@ class WarrenAutoConfigurationIT {
         management.putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$", "{\"delivery-limit\":1}");
         try {
             runner.run(context -> {
-                assertThat(context).hasFailed();
-                FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-                assertThat(analysis).isNotNull();
+                FailureAnalysis analysis = FailedStartup.analysisOf(context);
                 assertThat(analysis.getDescription()).contains("policy '" + policy + "'", "delivery-limit 1",
                         "below the handler's 3 attempts");
             });

@@ -14,7 +14,6 @@ import dev.warren.deadletter.DeadLetters;
 import dev.warren.failure.TransientFailureException;
 import dev.warren.jms.JmsWarrenEngine;
 import dev.warren.publish.PublishOptions;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import dev.warren.topology.QueueSpec;
@@ -231,9 +230,7 @@ class WarrenJmsAutoConfigurationIT {
                 .withPropertyValues("warren.transport=jms")
                 .withPropertyValues(queueNames())
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-                    assertThat(analysis).isNotNull();
+                    FailureAnalysis analysis = FailedStartup.analysisOf(context);
                     assertThat(analysis.getDescription()).contains("needs one jakarta.jms.ConnectionFactory bean",
                             "spring-boot-starter-artemis");
                 });
@@ -243,9 +240,7 @@ class WarrenJmsAutoConfigurationIT {
     void jmsWithoutWarrenJmsFailsStartUpSayingWhatToAdd() {
         runner.withClassLoader(new FilteredClassLoader(JmsWarrenEngine.class)).withPropertyValues("warren.transport=jms")
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-                    assertThat(analysis).isNotNull();
+                    FailureAnalysis analysis = FailedStartup.analysisOf(context);
                     assertThat(analysis.getDescription()).contains("needs dev.warren:warren-jms on the class path");
                 });
     }
