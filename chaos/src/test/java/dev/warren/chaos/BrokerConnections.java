@@ -1,5 +1,7 @@
 package dev.warren.chaos;
 
+import dev.warren.test.ExternalCommand;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,6 +12,7 @@ import java.util.List;
 final class BrokerConnections {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Path WORKING_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"));
 
     private BrokerConnections() {
     }
@@ -26,8 +29,8 @@ final class BrokerConnections {
     /** The connections a client named so. */
     static List<Connection> named(String clientProvidedName) {
         String marker = "{\"connection_name\",\"" + clientProvidedName + "\"}";
-        return ExternalCommand.succeed(COMMAND_TIMEOUT, "rabbitmqctl", "-q", "list_connections", "pid", "name",
-                        "client_properties")
+        return ExternalCommand.succeed(COMMAND_TIMEOUT, WORKING_DIRECTORY, "rabbitmqctl", "-q", "list_connections", "pid",
+                        "name", "client_properties")
                 .output().lines()
                 .filter(line -> line.contains(marker))
                 .map(line -> line.split("\t", 3))
@@ -46,7 +49,7 @@ final class BrokerConnections {
         if (found.size() != 1) {
             throw new IllegalStateException("Expected one connection named '" + clientProvidedName + "' but found " + found);
         }
-        ExternalCommand.succeed(COMMAND_TIMEOUT, "rabbitmqctl", "close_connection", found.get(0).pid(), reason);
+        ExternalCommand.succeed(COMMAND_TIMEOUT, WORKING_DIRECTORY, "rabbitmqctl", "close_connection", found.get(0).pid(), reason);
         return found.get(0);
     }
 
@@ -57,7 +60,7 @@ final class BrokerConnections {
      */
     static int unacknowledged(String clientProvidedName) {
         List<String> pids = named(clientProvidedName).stream().map(Connection::pid).toList();
-        return ExternalCommand.succeed(COMMAND_TIMEOUT, "rabbitmqctl", "-q", "list_channels", "connection",
+        return ExternalCommand.succeed(COMMAND_TIMEOUT, WORKING_DIRECTORY, "rabbitmqctl", "-q", "list_channels", "connection",
                         "messages_unacknowledged")
                 .output().lines()
                 .map(line -> line.split("\t"))

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.warren.WarrenEngine;
 import dev.warren.publish.PublishException;
 import dev.warren.publish.PublisherSettings;
+import dev.warren.test.ExternalCommand;
 import dev.warren.test.RabbitCleanup;
 import dev.warren.topology.QueueSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,8 +158,8 @@ class ClusterNodeLossIT {
     /** The node that leads the quorum queue now, asked of any running node. */
     private static ThrowawayNode leaderOf(String queue) {
         for (ThrowawayNode asked : nodes) {
-            ExternalCommand.Result listed = ExternalCommand.run(Duration.ofSeconds(30), Map.of(), "rabbitmqctl", "-n",
-                    asked.nodeName(), "-q", "list_queues", "name", "leader");
+            ExternalCommand.Result listed = ExternalCommand.run(Duration.ofSeconds(30), Path.of(System.getProperty("java.io.tmpdir")),
+                    Map.of(), "rabbitmqctl", "-n", asked.nodeName(), "-q", "list_queues", "name", "leader");
             if (listed.exitCode() != 0) {
                 continue;
             }

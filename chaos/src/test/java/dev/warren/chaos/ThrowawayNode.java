@@ -1,16 +1,13 @@
 package dev.warren.chaos;
 
-import static org.awaitility.Awaitility.await;
-
+import dev.warren.test.ExternalCommand;
+import dev.warren.test.RabbitNodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
@@ -32,22 +29,13 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 final class ThrowawayNode implements AutoCloseable {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
-    /** The Debian package's scripts switch to this user when run as root; it must own the node's files. */
-    private static final String RABBITMQ_USER = "rabbitmq";
 
-    private final String nodeName;
+    private final RabbitNodeProcess process;
     private final int amqpPort;
-    private final Path directory;
-    private final Thread stopOnExit;
-    private boolean closed;
 
-    private ThrowawayNode(String nodeName, int amqpPort, Path directory) {
-        this.nodeName = nodeName;
+    private ThrowawayNode(RabbitNodeProcess process, int amqpPort) {
+        this.process = process;
         this.amqpPort = amqpPort;
-        this.directory = directory;
-        // If the test JVM exits without running close() (a killed build), do not leave a node behind.
-        this.stopOnExit = new Thread(this::stopNode, "chaos-node-stop-" + nodeName);
     }
 
     /**
@@ -58,45 +46,27 @@ final class ThrowawayNode implements AutoCloseable {
     static ThrowawayNode start(String name, int amqpPort) {
         String nodeName = name + "@localhost";
         stopLeftover(nodeName);
-        Path directory;
+        RabbitNodeProcess process = RabbitNodeProcess.create(nodeName, "warren-chaos-" + name);
         try {
-            directory = Files.createTempDirectory("warren-chaos-" + name);
-            Files.createDirectories(directory.resolve("mnesia"));
-            Files.createDirectories(directory.resolve("log"));
+            Path directory = process.directory();
             Files.writeString(directory.resolve("rabbitmq.conf"), "listeners.tcp.default = " + amqpPort + "\n");
             Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
             // Replaces /etc/rabbitmq/rabbitmq-env.conf, which names the shared node.
             Files.writeString(directory.resolve("rabbitmq-env.conf"), "NODENAME=" + nodeName + "\n");
+            process.start(amqpPort, amqpPort + 20_000);
+            return new ThrowawayNode(process, amqpPort);
         } catch (IOException e) {
+            process.close();
             throw new UncheckedIOException("Could not prepare a directory for node " + nodeName, e);
-        }
-        ThrowawayNode node = new ThrowawayNode(nodeName, amqpPort, directory);
-        try {
-            if ("root".equals(System.getProperty("user.name"))) {
-                ExternalCommand.succeed(COMMAND_TIMEOUT, "chown", "-R", RABBITMQ_USER + ":" + RABBITMQ_USER, directory.toString());
-            }
-            Runtime.getRuntime().addShutdownHook(node.stopOnExit);
-            ExternalCommand.run(COMMAND_TIMEOUT, Map.of(
-                    "RABBITMQ_NODENAME", nodeName,
-                    "RABBITMQ_NODE_PORT", String.valueOf(amqpPort),
-                    "RABBITMQ_DIST_PORT", String.valueOf(amqpPort + 20_000),
-                    "RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString(),
-                    "RABBITMQ_LOG_BASE", directory.resolve("log").toString(),
-                    "RABBITMQ_CONFIG_FILE", directory.resolve("rabbitmq").toString(),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE", directory.resolve("enabled_plugins").toString(),
-                    "RABBITMQ_CONF_ENV_FILE", directory.resolve("rabbitmq-env.conf").toString()),
-                    "rabbitmq-server", "-detached").requireSuccess(List.of("rabbitmq-server", "-detached"));
-            node.awaitStartup();
-            return node;
         } catch (RuntimeException e) {
-            node.close();
+            process.close();
             throw e;
         }
     }
 
     /** @return the node's name, e.g. {@code wchaos@localhost} */
     String nodeName() {
-        return nodeName;
+        return process.nodeName();
     }
 
     /** A new connection factory for this node (guest/guest); the caller destroys it. */
@@ -115,20 +85,20 @@ final class ThrowawayNode implements AutoCloseable {
     /** Starts the RabbitMQ application again and waits until it accepts connections. */
     void startApp() {
         ctl("start_app");
-        awaitStartup();
+        process.awaitStartup();
     }
 
     /** Makes this node a member of the seed's cluster, discarding its own data; it is running again afterwards. */
     void joinCluster(ThrowawayNode seed) {
         ctl("stop_app");
         ctl("reset");
-        ctl("join_cluster", seed.nodeName);
+        ctl("join_cluster", seed.nodeName());
         startApp();
     }
 
     /** @return the node's log file, in its temporary directory (deleted by {@link #close()}) */
     Path logFile() {
-        return directory.resolve("log").resolve(nodeName + ".log");
+        return process.logFile();
     }
 
     /** @return the AMQP port */
@@ -138,63 +108,18 @@ final class ThrowawayNode implements AutoCloseable {
 
     /** Runs {@code rabbitmqctl -n <node> <arguments>} and fails unless it succeeds. */
     String ctl(String... arguments) {
-        String[] command = Stream.concat(Stream.of("rabbitmqctl", "-n", nodeName), Stream.of(arguments)).toArray(String[]::new);
-        return ExternalCommand.succeed(COMMAND_TIMEOUT, command).output();
-    }
-
-    private void awaitStartup() {
-        // The node registers with epmd a moment after -detached returns; until then await_startup fails at once.
-        await().atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() ->
-                ExternalCommand.run(COMMAND_TIMEOUT, Map.of(), "rabbitmqctl", "-n", nodeName, "await_startup",
-                        "--timeout", "10").exitCode() == 0);
+        return process.ctl(arguments);
     }
 
     /** Stops the node and deletes its directory. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stopNode();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                // The JVM is already shutting down, or the hook was never added: nothing to remove.
-            }
-            deleteDirectory();
-        }
-    }
-
-    private void stopNode() {
-        ExternalCommand.Result stopped = ExternalCommand.run(COMMAND_TIMEOUT, Map.of(), "rabbitmqctl", "-n", nodeName, "stop");
-        if (stopped.exitCode() != 0 && !stopped.output().contains("not running")) {
-            System.err.printf("Could not stop node %s (%s); killing it by its pid file%n", nodeName, stopped.output());
-            Path pidFile = directory.resolve("mnesia").resolve(nodeName + ".pid");
-            try {
-                if (Files.exists(pidFile)) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            } catch (IOException | NumberFormatException e) {
-                System.err.printf("Could not read %s: %s%n", pidFile, e);
-            }
-        }
-    }
-
-    private void deleteDirectory() {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + directory, e);
-        }
+        process.close();
     }
 
     /** Stops a node of this name left running by an earlier, interrupted run; it is ours by its name. */
     private static void stopLeftover(String nodeName) {
-        ExternalCommand.run(COMMAND_TIMEOUT, Map.of(), "rabbitmqctl", "-n", nodeName, "stop");
+        ExternalCommand.run(COMMAND_TIMEOUT, Path.of(System.getProperty("java.io.tmpdir")), Map.of(),
+                "rabbitmqctl", "-n", nodeName, "stop");
     }
 }

@@ -14,8 +14,16 @@ import java.util.concurrent.TimeUnit;
  * Runs a command such as {@code rabbitmqctl} or {@code openssl} to completion, with a deadline.
  * Output goes to a temporary file rather than a pipe, so that a daemon the command leaves behind (as
  * {@code rabbitmq-server -detached} does) cannot hold the caller up.
+ *
+ * <pre>{@code
+ * String queues = ExternalCommand.succeed(Duration.ofSeconds(30), directory, "rabbitmqctl", "-q", "list_queues").output();
+ * }</pre>
+ *
+ * <p>Blocks the calling thread until the command ends or the deadline passes.
+ *
+ * @since 0.1
  */
-final class ExternalCommand {
+public final class ExternalCommand {
 
     /**
      * A finished command.
@@ -23,9 +31,16 @@ final class ExternalCommand {
      * @param exitCode its exit status
      * @param output standard output and error, interleaved
      */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
 
-        Result requireSuccess(List<String> command) {
+        /**
+         * Fails unless the command exited with 0.
+         *
+         * @param command the command, for the message
+         * @return this
+         * @throws IllegalStateException with the exit status and output otherwise
+         */
+        public Result requireSuccess(List<String> command) {
             if (exitCode != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " exited with " + exitCode + ": " + output);
             }
@@ -36,13 +51,30 @@ final class ExternalCommand {
     private ExternalCommand() {
     }
 
-    /** Runs a command in a directory and fails unless it exits with 0. */
-    static Result succeed(Duration timeout, Path directory, String... command) {
+    /**
+     * Runs a command in a directory and fails unless it exits with 0.
+     *
+     * @param timeout how long it may run
+     * @param directory its working directory
+     * @param command the program and its arguments
+     * @return its output
+     * @throws IllegalStateException when it exits with another status or does not finish in time
+     */
+    public static Result succeed(Duration timeout, Path directory, String... command) {
         return run(timeout, directory, Map.of(), command).requireSuccess(List.of(command));
     }
 
-    /** Runs a command with extra environment variables and returns its status and output. */
-    static Result run(Duration timeout, Path directory, Map<String, String> environment, String... command) {
+    /**
+     * Runs a command in a directory with extra environment variables and returns its status and output.
+     *
+     * @param timeout how long it may run
+     * @param directory its working directory
+     * @param environment variables added to this process's environment
+     * @param command the program and its arguments
+     * @return its exit status and output, whatever the status
+     * @throws IllegalStateException when it does not finish in time
+     */
+    public static Result run(Duration timeout, Path directory, Map<String, String> environment, String... command) {
         Path output = null;
         try {
             output = Files.createTempFile("warren-command", ".out");

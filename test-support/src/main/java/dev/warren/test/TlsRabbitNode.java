@@ -1,7 +1,5 @@
 package dev.warren.test;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,16 +10,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A RabbitMQ node of its own with a TLS listener, for tests of {@code amqps://}: started from the
@@ -62,29 +55,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsRabbitNode implements AutoCloseable {
 
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
-    /** The Debian package's scripts switch to this user when run as root; it must be able to read the node's files. */
-    private static final String RABBITMQ_USER = "rabbitmq";
-    private static final List<Path> SERVER_LOCATIONS = List.of(Path.of("/usr/sbin/rabbitmq-server"),
-            Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server"), Path.of("/usr/local/sbin/rabbitmq-server"));
-
-    private final String nodeName;
+    private final RabbitNodeProcess process;
     private final int port;
     private final int managementPort;
-    private final Path directory;
     private final TlsCertificates certificates;
-    private final Thread stopOnExit;
-    private boolean closed;
 
-    private TlsRabbitNode(String nodeName, int port, int managementPort, Path directory, TlsCertificates certificates) {
-        this.nodeName = nodeName;
+    private TlsRabbitNode(RabbitNodeProcess process, int port, int managementPort, TlsCertificates certificates) {
+        this.process = process;
         this.port = port;
         this.managementPort = managementPort;
-        this.directory = directory;
         this.certificates = certificates;
-        // If the test JVM exits without close() (a killed build), the node must not outlive it.
-        this.stopOnExit = new Thread(this::stopNode, "warren-tls-node-stop");
     }
 
     /**
@@ -140,51 +120,28 @@ public final class TlsRabbitNode implements AutoCloseable {
     }
 
     private static TlsRabbitNode start(Builder builder) {
-        String server = rabbitmqServer();
         String nodeName = "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
-        Path directory;
+        RabbitNodeProcess process = RabbitNodeProcess.create(nodeName, "warren-tls-node");
         try {
-            directory = Files.createTempDirectory("warren-tls-node");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create a directory for a RabbitMQ node", e);
-        }
-        TlsRabbitNode node = null;
-        try {
-            Path certificateDirectory = Files.createDirectories(directory.resolve("certificates"));
+            Path certificateDirectory = Files.createDirectories(process.directory().resolve("certificates"));
             TlsCertificates certificates = TlsCertificates.generate(certificateDirectory);
             int[] ports = freePorts(4);
-            node = new TlsRabbitNode(nodeName, ports[0], builder.managementApi ? ports[1] : -1, directory, certificates);
+            TlsRabbitNode node = new TlsRabbitNode(process, ports[0], builder.managementApi ? ports[1] : -1, certificates);
             node.writeConfiguration(builder);
-            if ("root".equals(System.getProperty("user.name"))) {
-                ExternalCommand.succeed(COMMAND_TIMEOUT, directory, "chown", "-R", RABBITMQ_USER + ":" + RABBITMQ_USER,
-                        directory.toString());
-            }
-            Runtime.getRuntime().addShutdownHook(node.stopOnExit);
-            ExternalCommand.run(COMMAND_TIMEOUT, directory, Map.of(
-                    "RABBITMQ_NODENAME", nodeName,
-                    "RABBITMQ_NODE_PORT", String.valueOf(ports[2]),
-                    "RABBITMQ_DIST_PORT", String.valueOf(ports[3]),
-                    "RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString(),
-                    "RABBITMQ_LOG_BASE", directory.resolve("log").toString(),
-                    "RABBITMQ_CONFIG_FILE", directory.resolve("rabbitmq.conf").toString(),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE", directory.resolve("enabled_plugins").toString(),
-                    "RABBITMQ_PID_FILE", directory.resolve("node.pid").toString(),
-                    "RABBITMQ_CONF_ENV_FILE", directory.resolve("rabbitmq-env.conf").toString()),
-                    server, "-detached").requireSuccess(List.of(server, "-detached"));
-            node.awaitStartup();
+            process.start(ports[2], ports[3], node.managementPort > 0 ? new int[] {node.port, node.managementPort}
+                    : new int[] {node.port});
             return node;
         } catch (IOException e) {
-            closeQuietly(node, directory);
+            process.close();
             throw new UncheckedIOException("Could not prepare RabbitMQ node " + nodeName, e);
         } catch (RuntimeException | Error e) {
-            closeQuietly(node, directory);
+            process.close();
             throw e;
         }
     }
 
     private void writeConfiguration(Builder builder) throws IOException {
-        Files.createDirectories(directory.resolve("mnesia"));
-        Files.createDirectories(directory.resolve("log"));
+        Path directory = process.directory();
         List<String> lines = new ArrayList<>(List.of(
                 // No plain listener: every client of this node speaks TLS. RABBITMQ_NODE_PORT still
                 // gets a free port of its own, so that nothing can fall back to 5672.
@@ -206,13 +163,13 @@ public final class TlsRabbitNode implements AutoCloseable {
         Files.write(directory.resolve("rabbitmq.conf"), lines);
         Files.writeString(directory.resolve("enabled_plugins"), managementPort > 0 ? "[rabbitmq_management].\n" : "[].\n");
         // Replaces /etc/rabbitmq/rabbitmq-env.conf, which names the shared node.
-        Files.writeString(directory.resolve("rabbitmq-env.conf"), "NODENAME=" + nodeName + "\nERL_EPMD_ADDRESS=127.0.0.1\n"
+        Files.writeString(directory.resolve("rabbitmq-env.conf"), "NODENAME=" + process.nodeName() + "\nERL_EPMD_ADDRESS=127.0.0.1\n"
                 + "export ERL_FLAGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"\n");
     }
 
     /** @return the node's name, e.g. {@code warren-tls-1a2b3c4d@localhost} */
     public String nodeName() {
-        return nodeName;
+        return process.nodeName();
     }
 
     /** @return the TLS (AMQPS) port */
@@ -233,7 +190,7 @@ public final class TlsRabbitNode implements AutoCloseable {
      */
     public URI managementUrl() {
         if (managementPort <= 0) {
-            throw new IllegalStateException("Node " + nodeName + " runs without the management API; start it with managementApi(true)");
+            throw new IllegalStateException("Node " + process.nodeName() + " runs without the management API; start it with managementApi(true)");
         }
         return URI.create("https://localhost:" + managementPort);
     }
@@ -303,7 +260,7 @@ public final class TlsRabbitNode implements AutoCloseable {
 
     /** @return the node's log file, in its temporary directory (deleted by {@link #close()}) */
     public Path logFile() {
-        return directory.resolve("log").resolve(nodeName + ".log");
+        return process.logFile();
     }
 
     /**
@@ -314,90 +271,13 @@ public final class TlsRabbitNode implements AutoCloseable {
      * @throws IllegalStateException unless it succeeds
      */
     public String ctl(String... arguments) {
-        String[] command = Stream.concat(Stream.of("rabbitmqctl", "-n", nodeName), Stream.of(arguments)).toArray(String[]::new);
-        return ExternalCommand.succeed(COMMAND_TIMEOUT, directory, command).output();
-    }
-
-    private void awaitStartup() {
-        try {
-            // The node registers with epmd a moment after -detached returns; until then await_startup fails at once.
-            await().atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() ->
-                    ExternalCommand.run(COMMAND_TIMEOUT, directory, Map.of(), "rabbitmqctl", "-n", nodeName, "await_startup",
-                            "--timeout", "10").exitCode() == 0);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Services.answers("127.0.0.1", port)
-                    && (managementPort <= 0 || Services.answers("127.0.0.1", managementPort)));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new IllegalStateException("RabbitMQ node " + nodeName + " did not start within " + STARTUP_TIMEOUT
-                    + "; the end of its log:\n" + logTail(), e);
-        }
-    }
-
-    private String logTail() {
-        try {
-            if (!Files.exists(logFile())) {
-                return "(no log at " + logFile() + ")";
-            }
-            List<String> lines = Files.readAllLines(logFile());
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(could not read " + logFile() + ": " + e + ")";
-        }
+        return process.ctl(arguments);
     }
 
     /** Stops the node and deletes its directory, certificates included. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stopNode();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                // The JVM is already shutting down, or the hook was never added: nothing to remove.
-            }
-            deleteDirectory(directory);
-        }
-    }
-
-    private void stopNode() {
-        ExternalCommand.Result stopped = ExternalCommand.run(COMMAND_TIMEOUT, directory, Map.of(),
-                "rabbitmqctl", "-n", nodeName, "stop");
-        if (stopped.exitCode() != 0 && !stopped.output().contains("not running")) {
-            // Killed by its own pid file only: never anything found by name.
-            Path pidFile = directory.resolve("node.pid");
-            try {
-                if (Files.exists(pidFile)) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            } catch (IOException | NumberFormatException e) {
-                System.err.printf("Could not stop RabbitMQ node %s (%s), nor read %s: %s%n", nodeName, stopped.output(), pidFile, e);
-            }
-        }
-    }
-
-    private static void closeQuietly(@Nullable TlsRabbitNode node, Path directory) {
-        if (node != null) {
-            node.close();
-        } else {
-            deleteDirectory(directory);
-        }
-    }
-
-    private static void deleteDirectory(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + directory, e);
-        }
+        process.close();
     }
 
     private static int[] freePorts(int count) throws IOException {
@@ -416,29 +296,5 @@ public final class TlsRabbitNode implements AutoCloseable {
                 socket.close();
             }
         }
-    }
-
-    private static String rabbitmqServer() {
-        return rabbitmqServer(SERVER_LOCATIONS, System.getenv("PATH"));
-    }
-
-    /** The rabbitmq-server script: at a package's usual location, else on the path; else a failure saying what to install. */
-    static String rabbitmqServer(List<Path> locations, @Nullable String path) {
-        for (Path candidate : locations) {
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        if (path != null) {
-            for (String entry : path.split(java.io.File.pathSeparator)) {
-                Path candidate = Path.of(entry, "rabbitmq-server");
-                if (Files.isExecutable(candidate)) {
-                    return candidate.toString();
-                }
-            }
-        }
-        throw new IllegalStateException("rabbitmq-server is not installed, and the TLS tests start a RabbitMQ node of their "
-                + "own with it (the shared broker is left alone): install the rabbitmq-server package "
-                + "(apt-get install rabbitmq-server), which also brings rabbitmqctl");
     }
 }

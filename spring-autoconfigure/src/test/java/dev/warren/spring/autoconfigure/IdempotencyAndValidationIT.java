@@ -27,12 +27,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The idempotency store YAML selects, and Bean Validation with the application's validator. */
 class IdempotencyAndValidationIT {
@@ -49,24 +47,13 @@ class IdempotencyAndValidationIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Payments payments() {
-            return new Payments();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.payments");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).queue(queue + ".retry.1s");
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    ValidationAutoConfiguration.class, DataRedisAutoConfiguration.class, WarrenAutoConfiguration.class))
-            .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue,
-                    "spring.data.redis.host=" + RedisServer.get().host(), "spring.data.redis.port=" + RedisServer.get().port());
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren(ValidationAutoConfiguration.class, DataRedisAutoConfiguration.class)
+            .withBean(Payments.class)
+            .withPropertyValues("test.queue=" + queue, "spring.data.redis.host=" + RedisServer.get().host(), "spring.data.redis.port=" + RedisServer.get().port());
 
     @AfterEach
     void cleanUp() {

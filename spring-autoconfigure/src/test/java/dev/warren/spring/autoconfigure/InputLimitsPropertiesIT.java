@@ -7,7 +7,6 @@ import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
 import dev.warren.consumer.InputLimits;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +19,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The input limits set in YAML, globally and per queue, on the application's own JSON mapper. */
 class InputLimitsPropertiesIT {
@@ -47,23 +41,13 @@ class InputLimitsPropertiesIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Notes notes() {
-            return new Notes();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.limits");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).workQueue(queue + ".other");
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    WarrenAutoConfiguration.class))
-            .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue);
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren()
+            .withBean(Notes.class)
+            .withPropertyValues("test.queue=" + queue);
 
     @AfterEach
     void cleanUp() {
@@ -103,9 +87,7 @@ class InputLimitsPropertiesIT {
     @Test
     void anInvalidLimitFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("warren.queues." + queue + ".json.max-nesting-depth=0").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".json.max-nesting-depth",
                     "must be >= 1 but was 0");
         });
@@ -114,9 +96,7 @@ class InputLimitsPropertiesIT {
     @Test
     void aLimitAboveWhatTheRabbitClientReadsFailsStartUp() {
         runner.withPropertyValues("warren.defaults.max-message-size=128MB").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("is 134,217,728 bytes, more than the 67,108,864 bytes of "
                     + "spring.rabbitmq.max-inbound-message-body-size");
         });

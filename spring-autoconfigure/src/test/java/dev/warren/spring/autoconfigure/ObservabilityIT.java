@@ -23,10 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -89,12 +85,9 @@ class ObservabilityIT {
 
     @Test
     void metersReadExactlyWhatHappenedAndAlertsAreRaisedAndCleared() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                        WarrenAutoConfiguration.class))
+        SharedBrokerRunners.warren()
                 .withUserConfiguration(App.class)
-                .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue,
-                        "warren.alerts.interval=200ms", "warren.alerts.dead-letters-warning=0", "warren.alerts.dead-letters=1")
+                .withPropertyValues("test.queue=" + queue, "warren.alerts.interval=200ms", "warren.alerts.dead-letters-warning=0", "warren.alerts.dead-letters=1")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     Warren warren = context.getBean(Warren.class);

@@ -22,9 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -61,12 +58,10 @@ class OutboxAutoConfigurationIT {
     final CachingConnectionFactory rabbit = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(rabbit);
     final PostgresDatabase.Schema schema = PostgresDatabase.get().createSchema("it_boot_outbox");
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-                    WarrenOutboxAutoConfiguration.class, WarrenAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren(DataSourceAutoConfiguration.class,
+            DataSourceTransactionManagerAutoConfiguration.class, WarrenOutboxAutoConfiguration.class)
             .withUserConfiguration(Handlers.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue,
+            .withPropertyValues("test.queue=" + queue,
                     "spring.datasource.url=" + schema.jdbcUrl(), "warren.outbox.enabled=true",
                     "warren.outbox.poll-interval=200ms", "warren.idempotency.store=inbox")
             .withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class);

@@ -1,21 +1,13 @@
 package dev.warren.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.warren.Warren;
 import dev.warren.WarrenEngine;
-import dev.warren.deadletter.DeadLetter;
-import dev.warren.publish.Delay;
-import dev.warren.spring.autoconfigure.ShopHandlers.Order;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitManagement;
 import dev.warren.topology.Permissions;
 import dev.warren.topology.TopologyMode;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -24,10 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,14 +29,13 @@ class PassiveTopologyIT {
 
     static final RabbitBroker broker = RabbitBroker.get();
     static final RabbitManagement management = broker.management();
-    static final List<String> virtualHosts = new ArrayList<>();
-    static final List<String> users = new ArrayList<>();
+    static final ScratchVirtualHosts virtualHosts = new ScratchVirtualHosts();
     static String definitionsJson;
     static Permissions passivePermissions;
 
     @BeforeAll
     static void exportTheTopology() {
-        String scratch = freshVirtualHost("it-passive-export");
+        String scratch = virtualHosts.create("it-passive-export");
         runner(scratch).run(context -> {
             assertThat(context).hasNotFailed();
             Map<String, Object> definitions = context.getBean(WarrenEndpoint.class).topology("topology", "definitions");
@@ -61,15 +49,7 @@ class PassiveTopologyIT {
 
     @AfterAll
     static void cleanUp() {
-        users.forEach(management::deleteUser);
-        virtualHosts.forEach(management::deleteVirtualHost);
-    }
-
-    static String freshVirtualHost(String prefix) {
-        String virtualHost = RabbitBroker.uniqueName(prefix);
-        virtualHosts.add(virtualHost);
-        management.createVirtualHost(virtualHost);
-        return virtualHost;
+        virtualHosts.deleteAll();
     }
 
     static ApplicationContextRunner runner(String virtualHost) {
@@ -78,14 +58,8 @@ class PassiveTopologyIT {
 
     /** The management API is read with the broker's monitoring account; the application's own user has no tags. */
     static ApplicationContextRunner runner(String virtualHost, String user, String password) {
-        return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                        WarrenAutoConfiguration.class))
-                .withUserConfiguration(ShopHandlers.Config.class)
-                .withPropertyValues("spring.rabbitmq.host=" + broker.host(), "spring.rabbitmq.port=" + broker.port(),
-                        "spring.rabbitmq.username=" + user, "spring.rabbitmq.password=" + password,
-                        "spring.rabbitmq.virtual-host=" + virtualHost,
-                        "warren.management.url=" + management.url(), "warren.management.username=" + management.username(),
+        return ShopHandlers.runner(virtualHost, user, password)
+                .withPropertyValues("warren.management.url=" + management.url(), "warren.management.username=" + management.username(),
                         "warren.management.password=" + management.password());
     }
 
@@ -101,41 +75,23 @@ class PassiveTopologyIT {
 
     @Test
     void onAnImportedTopologyAUserWithoutConfigurePermissionRunsTheApplication() {
-        String virtualHost = freshVirtualHost("it-passive-ok");
+        String virtualHost = virtualHosts.create("it-passive-ok");
         management.importDefinitions(virtualHost, definitionsJson);
-        String user = RabbitBroker.uniqueName("it-passive-user");
-        users.add(user);
-        management.createUser(user, "secret-" + user, virtualHost, passivePermissions.configure(), passivePermissions.write(),
-                passivePermissions.read());
+        String user = virtualHosts.user("it-passive-user", virtualHost, passivePermissions.configure(),
+                passivePermissions.write(), passivePermissions.read());
         runner(virtualHost, user, "secret-" + user).withPropertyValues("warren.topology.declare=passive").run(context -> {
             assertThat(context).hasNotFailed();
             WarrenEngine engine = context.getBean(WarrenEngine.class);
             assertThat(engine.topologyMode()).isEqualTo(TopologyMode.PASSIVE);
             assertThat(context.getBean(WarrenEndpoint.class).topology("topology", "permissions"))
                     .containsEntry("mode", "passive").containsEntry("configure", "^$");
-            ShopHandlers shop = context.getBean(ShopHandlers.class);
-            Warren warren = context.getBean(Warren.class);
-
-            warren.send(ShopHandlers.ORDERS, new Order("o-1"));
-            warren.send(ShopHandlers.ORDERS, new Order("flaky-1"));
-            warren.send(ShopHandlers.ORDERS, new Order("poison-1"));
-            warren.publish(ShopHandlers.PLACED, new Order("o-1"));
-            warren.send(ShopHandlers.ORDERS, new Order("later-1"), Delay.of(Duration.ofMillis(300)));
-
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                assertThat(shop.processed).contains("o-1", "flaky-1", "later-1");
-                assertThat(shop.billed).containsExactly("o-1");
-                assertThat(engine.deadLetters().peek(ShopHandlers.ORDERS, 5)).extracting(DeadLetter::reason)
-                        .singleElement().asString().contains("order poison-1 cannot be processed");
-            });
-            assertThat(engine.deadLetters().discard(ShopHandlers.ORDERS, dev.warren.deadletter.Selection.all(), "bad test order",
-                    "it").moved()).isEqualTo(1);
+            ShopHandlers.assertOrdersFlow(context);
         });
     }
 
     @Test
     void aWrongTopologyFailsStartUpListingEveryDifference() {
-        String virtualHost = freshVirtualHost("it-passive-wrong");
+        String virtualHost = virtualHosts.create("it-passive-wrong");
         management.importDefinitions(virtualHost, definitionsJson);
         withAdmin(virtualHost, admin -> {
             admin.deleteQueue("orders.dlq");
@@ -149,8 +105,7 @@ class PassiveTopologyIT {
         });
         AtomicReference<FailureAnalysis> analysis = new AtomicReference<>();
         runner(virtualHost).withPropertyValues("warren.topology.declare=passive").run(context -> {
-            assertThat(context).hasFailed();
-            analysis.set(new WarrenFailureAnalyzer().analyze(context.getStartupFailure()));
+            analysis.set(FailedStartup.analysisOf(context));
         });
         assertThat(analysis.get()).isNotNull();
         assertThat(analysis.get().getDescription())

@@ -8,7 +8,6 @@ import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
 import dev.warren.protection.RateLimit;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.io.IOException;
@@ -20,15 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** Circuit breakers, rate limits and declarations set in YAML alone. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -51,14 +45,6 @@ class ProtectionPropertiesIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Gateway gateway() {
-            return new Gateway();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.protect");
     final String declared = RabbitBroker.uniqueName("it.boot.audit");
     final String topic = RabbitBroker.uniqueName("it.boot.events");
@@ -67,11 +53,9 @@ class ProtectionPropertiesIT {
             .workQueue(declared).workQueue(topic + ".billing").workQueue(topic + ".shipping").exchange(topic)
             .queues(List.of(queue + ".retry.1m", queue + ".shared.retry.1s", queue + ".shared.retry.2s"));
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    WarrenAutoConfiguration.class))
-            .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue);
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren()
+            .withBean(Gateway.class)
+            .withPropertyValues("test.queue=" + queue);
 
     @AfterEach
     void cleanUp() {
@@ -155,9 +139,7 @@ class ProtectionPropertiesIT {
     @Test
     void aQueueArgumentWarrenManagesFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.queues." + queue + ".arguments.x-dead-letter-exchange=elsewhere").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".arguments",
                     "x-dead-letter-exchange is managed by Warren");
         });
@@ -166,9 +148,7 @@ class ProtectionPropertiesIT {
     @Test
     void aBadRateLimitFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.queues." + queue + ".rate-limit=fast").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".rate-limit: 'fast' is not allowed",
                     "100/s");
         });

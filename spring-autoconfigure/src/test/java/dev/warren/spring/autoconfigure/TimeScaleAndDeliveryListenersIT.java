@@ -17,9 +17,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,11 +65,9 @@ class TimeScaleAndDeliveryListenersIT {
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue)
             .queues(List.of(queue + ".retry.60ms", queue + ".retry.120ms", queue + ".retry.1m", queue + ".retry.2m"));
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    WarrenAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren()
             .withUserConfiguration(ListenerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "test.queue=" + queue);
+            .withPropertyValues("test.queue=" + queue);
 
     @AfterEach
     void cleanUp() {

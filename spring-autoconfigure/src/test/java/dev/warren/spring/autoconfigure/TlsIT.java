@@ -1,5 +1,6 @@
 package dev.warren.spring.autoconfigure;
 
+import static dev.warren.spring.autoconfigure.TlsNodeExtension.warrenCause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,11 +16,9 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -33,29 +32,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(OutputCaptureExtension.class)
 class TlsIT {
 
-    static TlsRabbitNode node;
+    @RegisterExtension
+    static final TlsNodeExtension tls = new TlsNodeExtension(node -> node.managementApi(true));
 
+    final TlsRabbitNode node = tls.node();
     final String queue = RabbitBroker.uniqueName("it.tls");
-    ConfigurableApplicationContext context;
-
-    @BeforeAll
-    static void startNode() {
-        node = TlsRabbitNode.builder().managementApi(true).start();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    @AfterEach
-    void closeApplication() {
-        if (context != null) {
-            context.close();
-        }
-    }
 
     private TlsTestApp.Arguments app(String address) {
         return new TlsTestApp.Arguments(address, queue).with("spring.rabbitmq.ssl.bundle", "broker");
@@ -63,7 +44,7 @@ class TlsIT {
 
     @Test
     void consumerReceivesOverAmqpsWithTheBrokerCertificateVerified() {
-        context = app(node.amqpsAddress()).bundle("broker", node.caCertificate()).run();
+        ConfigurableApplicationContext context = tls.run(app(node.amqpsAddress()).bundle("broker", node.caCertificate()));
 
         context.getBean(Warren.class).send(queue, new TlsTestApp.Greeting("over TLS"));
 
@@ -80,7 +61,7 @@ class TlsIT {
 
     @Test
     void brokerCertificateFromAnUntrustedCaFailsStartUpSayingWhy() {
-        assertThatThrownBy(() -> context = app(node.amqpsAddress()).bundle("broker", node.otherCaCertificate()).run())
+        assertThatThrownBy(() -> tls.run(app(node.amqpsAddress()).bundle("broker", node.otherCaCertificate())))
                 .hasRootCauseInstanceOf(CertPathBuilderException.class)
                 .satisfies(failure -> {
                     WarrenException warren = warrenCause(failure);
@@ -95,7 +76,7 @@ class TlsIT {
     @Test
     void hostNameTheCertificateDoesNotNameFailsStartUp() {
         // The node listens on every loopback address; its certificate names localhost and 127.0.0.1 only.
-        assertThatThrownBy(() -> context = app("amqps://127.0.0.2:" + node.port()).bundle("broker", node.caCertificate()).run())
+        assertThatThrownBy(() -> tls.run(app("amqps://127.0.0.2:" + node.port()).bundle("broker", node.caCertificate())))
                 .hasRootCauseInstanceOf(CertificateException.class)
                 .satisfies(failure -> assertThat(warrenCause(failure))
                         .hasMessageContaining("the TLS handshake with RabbitMQ failed")
@@ -107,8 +88,8 @@ class TlsIT {
         String policy = "it-tls-limit-" + queue;
         node.management().putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$", "{\"delivery-limit\":1}");
         try {
-            assertThatThrownBy(() -> context = app(node.amqpsAddress()).bundle("broker", node.caCertificate())
-                    .with("warren.management.url", node.managementUrl()).run())
+            assertThatThrownBy(() -> tls.run(app(node.amqpsAddress()).bundle("broker", node.caCertificate())
+                    .with("warren.management.url", node.managementUrl())))
                     .satisfies(failure -> assertThat(warrenCause(failure))
                             .hasMessageContaining("RabbitMQ policies break what Warren's queues need")
                             .hasMessageContaining(policy));
@@ -122,22 +103,13 @@ class TlsIT {
         String policy = "it-tls-limit-" + queue;
         node.management().putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$", "{\"delivery-limit\":1}");
         try {
-            context = app(node.amqpsAddress()).bundle("broker", node.caCertificate()).bundle("elsewhere", node.otherCaCertificate())
-                    .with("warren.management.url", node.managementUrl()).with("warren.management.ssl.bundle", "elsewhere").run();
+            tls.run(app(node.amqpsAddress()).bundle("broker", node.caCertificate()).bundle("elsewhere", node.otherCaCertificate())
+                    .with("warren.management.url", node.managementUrl()).with("warren.management.ssl.bundle", "elsewhere"));
 
             assertThat(output).contains("Skipped the check of broker policies: The TLS handshake with the RabbitMQ management API at "
                     + node.managementUrl() + " failed (PKIX path building failed", "so the credentials were not sent");
         } finally {
             node.management().deletePolicy(policy);
         }
-    }
-
-    private static WarrenException warrenCause(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof WarrenException warren) {
-                return warren;
-            }
-        }
-        throw new AssertionError("No WarrenException in the causes of " + failure, failure);
     }
 }

@@ -8,7 +8,6 @@ import dev.warren.Warren;
 import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Subscribe;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.time.Duration;
@@ -19,13 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 class WarrenAutoConfigurationIT {
 
@@ -50,14 +44,6 @@ class WarrenAutoConfigurationIT {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class HandlerConfiguration {
-        @Bean
-        Handlers handlers() {
-            return new Handlers();
-        }
-    }
-
     final String queue = RabbitBroker.uniqueName("it.boot.video");
     final String topic = RabbitBroker.uniqueName("it.boot.order");
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
@@ -65,12 +51,9 @@ class WarrenAutoConfigurationIT {
             .queues(java.util.List.of(queue + ".retry.1s", queue + ".retry.2s", topic + ".email.retry.1s",
                     topic + ".email.retry.2s"));
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-                    WarrenAutoConfiguration.class))
-            .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                    "test.queue=" + queue, "test.topic=" + topic);
+    final ApplicationContextRunner runner = SharedBrokerRunners.warren()
+            .withBean(Handlers.class)
+            .withPropertyValues("test.queue=" + queue, "test.topic=" + topic);
 
     @AfterEach
     void cleanUp() {
@@ -125,9 +108,7 @@ class WarrenAutoConfigurationIT {
     @Test
     void anInvalidDefaultFailsStartUpNamingThePropertyValueAndRange() {
         runner.withPropertyValues("warren.defaults.prefetch=0").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.defaults.prefetch: 0 is not allowed; use 1..65535");
         });
     }
@@ -135,9 +116,7 @@ class WarrenAutoConfigurationIT {
     @Test
     void anInvalidQueueValueFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.queues." + queue + ".prefetch=-1").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.queues." + queue + ".prefetch: -1 is not allowed; use 1..65535");
         });
     }
@@ -145,9 +124,7 @@ class WarrenAutoConfigurationIT {
     @Test
     void anInvalidRetryValueFailsStartUpNamingThePath() {
         runner.withPropertyValues("warren.defaults.retry.multiplier=0.5").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("warren.defaults.retry: retry multiplier must be between 1 and 100 but was 0.5");
         });
     }
@@ -167,9 +144,7 @@ class WarrenAutoConfigurationIT {
                 .deadLetterRoutingKey(queue).build());
 
         runner.run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
+            FailureAnalysis analysis = FailedStartup.analysisOf(context);
             assertThat(analysis.getDescription()).contains("queue '" + queue + "'", "x-queue-type", "rabbitmqctl delete_queue");
             assertThat(analysis.getAction()).contains(queue);
         });
@@ -182,9 +157,7 @@ class WarrenAutoConfigurationIT {
         management.putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$", "{\"delivery-limit\":1}");
         try {
             runner.run(context -> {
-                assertThat(context).hasFailed();
-                FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-                assertThat(analysis).isNotNull();
+                FailureAnalysis analysis = FailedStartup.analysisOf(context);
                 assertThat(analysis.getDescription()).contains("policy '" + policy + "'", "delivery-limit 1",
                         "below the handler's 3 attempts");
             });

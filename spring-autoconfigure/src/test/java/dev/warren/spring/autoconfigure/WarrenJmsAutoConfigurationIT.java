@@ -14,7 +14,6 @@ import dev.warren.deadletter.DeadLetters;
 import dev.warren.failure.TransientFailureException;
 import dev.warren.jms.JmsWarrenEngine;
 import dev.warren.publish.PublishOptions;
-import dev.warren.spring.autoconfigure.internal.WarrenFailureAnalyzer;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import dev.warren.topology.QueueSpec;
@@ -24,12 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -110,13 +106,8 @@ class WarrenJmsAutoConfigurationIT {
     final String relay = RabbitBroker.uniqueName("it.boot.jms.relay");
 
     /** Spring Boot's RabbitMQ auto-configuration is present too, as with the Warren starter. */
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, ArtemisAutoConfiguration.class,
-                    JmsAutoConfiguration.class, JacksonAutoConfiguration.class, WarrenAutoConfiguration.class,
-                    WarrenJmsAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warrenAndJms()
             .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                    "spring.artemis.mode=embedded")
             .withPropertyValues(queueNames());
 
     final CachingConnectionFactory rabbit = RabbitBroker.get().connectionFactory();
@@ -239,9 +230,7 @@ class WarrenJmsAutoConfigurationIT {
                 .withPropertyValues("warren.transport=jms")
                 .withPropertyValues(queueNames())
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-                    assertThat(analysis).isNotNull();
+                    FailureAnalysis analysis = FailedStartup.analysisOf(context);
                     assertThat(analysis.getDescription()).contains("needs one jakarta.jms.ConnectionFactory bean",
                             "spring-boot-starter-artemis");
                 });
@@ -251,9 +240,7 @@ class WarrenJmsAutoConfigurationIT {
     void jmsWithoutWarrenJmsFailsStartUpSayingWhatToAdd() {
         runner.withClassLoader(new FilteredClassLoader(JmsWarrenEngine.class)).withPropertyValues("warren.transport=jms")
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new WarrenFailureAnalyzer().analyze(context.getStartupFailure());
-                    assertThat(analysis).isNotNull();
+                    FailureAnalysis analysis = FailedStartup.analysisOf(context);
                     assertThat(analysis.getDescription()).contains("needs dev.warren:warren-jms on the class path");
                 });
     }

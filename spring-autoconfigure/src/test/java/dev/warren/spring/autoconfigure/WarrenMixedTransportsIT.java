@@ -23,11 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -95,13 +90,9 @@ class WarrenMixedTransportsIT {
     final String legacyPoison = RabbitBroker.uniqueName("it.mixed.legacy.poison");
     final String modernPoison = RabbitBroker.uniqueName("it.mixed.modern.poison");
 
-    final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, ArtemisAutoConfiguration.class,
-                    JmsAutoConfiguration.class, JacksonAutoConfiguration.class, WarrenAutoConfiguration.class,
-                    WarrenJmsAutoConfiguration.class, WarrenMixedTransportsAutoConfiguration.class))
+    final ApplicationContextRunner runner = SharedBrokerRunners.warrenAndJms(WarrenMixedTransportsAutoConfiguration.class)
             .withUserConfiguration(HandlerConfiguration.class)
-            .withPropertyValues("spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(),
-                    "spring.artemis.mode=embedded", "test.modern=" + modern, "test.legacy=" + legacy,
+            .withPropertyValues("test.modern=" + modern, "test.legacy=" + legacy,
                     "test.ledger=" + ledger, "test.legacy-poison=" + legacyPoison, "test.modern-poison=" + modernPoison);
 
     final CachingConnectionFactory rabbit = RabbitBroker.get().connectionFactory();

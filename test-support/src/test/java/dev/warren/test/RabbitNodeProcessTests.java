@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TlsRabbitNodeTests {
+class RabbitNodeProcessTests {
 
     @Test
     void missingRabbitmqServerFailsSayingWhatToInstall() {
-        assertThatThrownBy(() -> TlsRabbitNode.rabbitmqServer(List.of(Path.of("/nonexistent/rabbitmq-server")), "/nonexistent/bin"))
+        assertThatThrownBy(() -> RabbitNodeProcess.rabbitmqServer(List.of(Path.of("/nonexistent/rabbitmq-server")), "/nonexistent/bin"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("rabbitmq-server is not installed")
                 .hasMessageContaining("apt-get install rabbitmq-server");
