@@ -53,6 +53,20 @@ class PointToPointIT {
     }
 
     @Test
+    void startingOnAQuorumQueueWithAMessageWaitingCountsNoDeliveryAgainstIt() {
+        broker.cleanup.workQueue(queue);
+        broker.build(broker.engine(new Worker())).declareTopology();
+        broker.template.convertAndSend(queue, "{\"videoId\":\"v-waiting\",\"tasks\":[]}".getBytes(StandardCharsets.UTF_8));
+        Worker worker = new Worker();
+
+        // Start-up checks that it may read the queue; a returned message would count towards x-delivery-limit.
+        broker.start(worker);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.contexts.size() == 1);
+        assertThat(worker.contexts.get(0).headers()).doesNotContainKey("x-delivery-count");
+    }
+
+    @Test
     void sentMessageReachesTheHandlerWithItsContext() {
         broker.cleanup.workQueue(queue);
         Worker worker = new Worker();

@@ -353,7 +353,8 @@ public final class TopologyDeclarer {
      * publish to the default exchange, {@code warren.dlx} and the delay levels: the broker checks
      * those permissions when it creates a queue, not when it finds one in place, and a consumer
      * refused later would only log. Reading is tried with a {@code basic.get} whose message, if any,
-     * is put back at once; publishing with an empty message whose routing key no queue or binding
+     * is put back at once (on a quorum work queue only when it is empty, since a returned message
+     * counts towards its delivery limit); publishing with an empty message whose routing key no queue or binding
      * has, which the broker drops. Every refusal is collected.
      *
      * @throws MissingPermissionException naming each refused queue or exchange and the fix
@@ -372,8 +373,8 @@ public final class TopologyDeclarer {
         try (Connection connection = connectionFactory.createConnection(); Probe probe = new Probe(connection, refused)) {
             for (QueueSpec queue : topology.queues()) {
                 if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
-                    probe.read(queue.name());
-                    probe.read(QueueSpec.deadLetterQueueName(queue.name()));
+                    probe.read(queue.name(), "quorum".equals(queue.arguments().get("x-queue-type")));
+                    probe.read(QueueSpec.deadLetterQueueName(queue.name()), false);
                 }
             }
             probe.write("");
@@ -404,8 +405,18 @@ public final class TopologyDeclarer {
             this.refused = refused;
         }
 
-        void read(String queue) {
+        /**
+         * Tries to read, putting back at once what it got.
+         *
+         * @param countsReturns whether the queue counts a returned message as a delivery towards
+         *     its {@code x-delivery-limit} (a quorum queue): such a queue is read only when empty,
+         *     or every start of the application would bring its first message nearer the limit
+         */
+        void read(String queue, boolean countsReturns) {
             run("read", "queue", queue, channel -> {
+                if (countsReturns && channel.queueDeclarePassive(queue).getMessageCount() > 0) {
+                    return; // its consumer, starting next, finds a refusal out instead
+                }
                 com.rabbitmq.client.GetResponse response = channel.basicGet(queue, false);
                 if (response != null) {
                     channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
