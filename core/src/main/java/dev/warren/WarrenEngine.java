@@ -1,15 +1,12 @@
 package dev.warren;
 
-import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
 import dev.warren.consumer.ConsumerStats;
-import dev.warren.idempotency.IdempotencyStore;
-import dev.warren.idempotency.InMemoryIdempotencyStore;
-import dev.warren.internal.pipeline.BeanValidation;
+import dev.warren.consumer.HandlerEngineBuilder;
+import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
-import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.rabbit.BreakerGate;
 import dev.warren.internal.rabbit.DelayedDelivery;
@@ -38,16 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -74,10 +68,8 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WarrenEngine.class);
 
-    /** Keys the default in-memory idempotency store remembers: about 20 MB. */
-    private static final int DEFAULT_IN_MEMORY_KEYS = 100_000;
-
     private final ConnectionFactory connectionFactory;
+    private final EngineOptions options;
     private final HandlerScanner scanner;
     private final JsonMapper jsonMapper;
     private final PublisherSettings publisherSettings;
@@ -87,55 +79,38 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     private final DueForwarder dueForwarder;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<RabbitConsumer> consumers = new ArrayList<>();
-    private final IdempotencyStore idempotencyStore;
-    private final java.util.function.Function<String, IdempotencyStore> storeResolver;
     private final BreakerGate breakers;
-    private final Map<String, CircuitBreakerSettings> breakerSettings;
-    private final CircuitBreakerSettings breakerDefaults;
-    private final java.util.function.Function<String, CircuitBreakerSettings> breakerResolver;
+    private final java.util.function.Function<String, @org.jspecify.annotations.Nullable CircuitBreakerSettings> breakerResolver;
     private final List<Topology> extraTopology;
     private final java.util.function.Function<String, Map<String, Object>> queueArguments;
     private final QueueMonitor queueMonitor;
-    private final io.micrometer.observation.ObservationRegistry observations;
-    private final dev.warren.consumer.DeliveryListener deliveryListener;
-    private final dev.warren.internal.TimeScale timeScale;
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
-    private final @org.jspecify.annotations.Nullable Object validator;
     private final ConnectionListener redeclareOnConnect;
     private final dev.warren.topology.TopologyMode topologyMode;
     private volatile Topology topology;
     private volatile boolean running;
 
-    private WarrenEngine(Builder builder) {
+    private WarrenEngine(Builder builder, EngineOptions options) {
         this.connectionFactory = builder.connectionFactory;
-        this.timeScale = builder.timeScale;
-        this.scanner = new HandlerScanner(builder.consumerDefaults, timeScale.scale(builder.consumerCustomizer),
-                builder.nameResolver, builder.consumerFilter);
-        this.jsonMapper = builder.jsonMapper;
+        this.options = options;
+        this.scanner = options.scanner();
+        this.jsonMapper = options.jsonMapper();
         this.publisherSettings = builder.publisherSettings;
-        this.deliveryListener = builder.deliveryListener;
-        this.idempotencyStore = builder.idempotencyStore != null ? builder.idempotencyStore
-                : new InMemoryIdempotencyStore(DEFAULT_IN_MEMORY_KEYS, java.time.Clock.systemUTC());
-        this.validator = builder.validator;
-        this.storeResolver = builder.storeResolver;
         this.managementApi = builder.managementApi;
-        this.breakers = new BreakerGate(this::isRunning, builder.breakerListener);
-        this.breakerSettings = Map.copyOf(builder.breakerSettings);
-        this.breakerDefaults = builder.breakerDefaults;
+        this.breakers = new BreakerGate(this::isRunning, options.breakerListener());
         this.breakerResolver = builder.breakerResolver;
         this.extraTopology = List.copyOf(builder.extraTopology);
         this.queueArguments = builder.queueArguments;
         this.topology = topologyOf(List.of(), builder.extraTopology, queueArguments);
         // Handlers first: a bad one fails the build before the publisher starts its thread.
-        for (Map.Entry<Object, Class<?>> handler : builder.handlers.entrySet()) {
+        for (Map.Entry<Object, Class<?>> handler : options.handlers().entrySet()) {
             register(handler.getKey(), handler.getValue());
         }
         this.topologyMode = builder.topologyMode;
         this.declarer = new TopologyDeclarer(connectionFactory, topologyMode, this::fullTopology);
         this.publisherChannels = new PublisherChannels(connectionFactory, publisherSettings);
-        this.observations = builder.observations;
         this.publisher = new JsonPublisher(publisherChannels, declarer, jsonMapper, publisherSettings.confirmTimeout(),
-                observations, builder.deliveryListener);
+                options.observations(), options.deliveryListener());
         this.dueForwarder = new DueForwarder(connectionFactory, publisherChannels, declarer, publisherSettings.confirmTimeout());
         this.queueMonitor = new QueueMonitor(connectionFactory, () -> topology, builder.alertSettings, builder.managementApi,
                 jsonMapper, builder.alertListener, this::lag, java.time.Clock.systemUTC());
@@ -223,15 +198,11 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         consumers.clear();
         breakers.clearConsumers();
         for (HandlerEndpoint endpoint : endpoints) {
-            PayloadValidator validator = endpoint.method().validatesPayload()
-                    ? BeanValidation.of(this.validator, endpoint.method().describe())
-                    : PayloadValidator.NONE;
             ConsumerSettings settings = endpoint.settings();
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
-                    : breakers.breaker(settings.circuitBreaker(), breakerSettings(settings.circuitBreaker()));
-            RateLimiter rateLimiter = HandlerPipeline.rateLimiter(endpoint);
-            HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, validator, idempotencyStoreFor(endpoint),
-                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations, deliveryListener);
+                    : breakers.breaker(settings.circuitBreaker(),
+                            options.breakerSettingsFor(settings.circuitBreaker(), breakerResolver));
+            HandlerPipeline pipeline = options.pipeline(endpoint, breaker);
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
                     publisherSettings.confirmTimeout());
             consumers.add(consumer);
@@ -495,27 +466,6 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         return builder.build();
     }
 
-    private IdempotencyStore idempotencyStoreFor(HandlerEndpoint endpoint) {
-        String name = endpoint.settings().idempotency().store();
-        if (name == null || !endpoint.settings().idempotency().enabled()) {
-            return idempotencyStore;
-        }
-        IdempotencyStore store = storeResolver.apply(name);
-        if (store == null) {
-            throw new WarrenException("Handler " + endpoint.method().describe() + " asks for the idempotency store '" + name
-                    + "', which this application does not have; configure it, or name another (memory, redis, jdbc)");
-        }
-        return store;
-    }
-
-    private CircuitBreakerSettings breakerSettings(String name) {
-        CircuitBreakerSettings configured = breakerSettings.get(name);
-        if (configured == null) {
-            configured = breakerResolver.apply(name);
-        }
-        return timeScale.scale(configured != null ? configured : breakerDefaults);
-    }
-
     /**
      * The settings each handler runs with: defaults, then its annotation, then configuration.
      *
@@ -607,197 +557,21 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      *         .build();
      * }</pre>
      */
-    public static final class Builder {
+    public static final class Builder extends HandlerEngineBuilder<Builder> {
 
         private final ConnectionFactory connectionFactory;
-        private final Map<Object, Class<?>> handlers = new java.util.LinkedHashMap<>();
-        private JsonMapper jsonMapper = defaultJsonMapper();
-        private ConsumerSettings consumerDefaults = ConsumerSettings.DEFAULTS;
-        private ConsumerCustomizer consumerCustomizer = ConsumerCustomizer.NONE;
         private PublisherSettings publisherSettings = PublisherSettings.DEFAULTS;
-        private UnaryOperator<String> nameResolver = UnaryOperator.identity();
-        private @org.jspecify.annotations.Nullable IdempotencyStore idempotencyStore;
-        private java.util.function.Function<String, IdempotencyStore> storeResolver = name -> null;
-        private @org.jspecify.annotations.Nullable Object validator;
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
-        private final Map<String, CircuitBreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
-        private CircuitBreakerSettings breakerDefaults = CircuitBreakerSettings.DEFAULTS;
-        private java.util.function.Consumer<dev.warren.protection.CircuitBreakerTransition> breakerListener = transition -> {
-        };
-        private java.util.function.Function<String, CircuitBreakerSettings> breakerResolver = name -> null;
+        private java.util.function.Function<String, @org.jspecify.annotations.Nullable CircuitBreakerSettings> breakerResolver = name -> null;
         private final List<Topology> extraTopology = new ArrayList<>();
         private java.util.function.Function<String, Map<String, Object>> queueArguments = queue -> Map.of();
         private AlertSettings alertSettings = AlertSettings.DEFAULTS;
-        private io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.NOOP;
         private java.util.function.Consumer<Alert> alertListener = alert -> {
         };
-        private dev.warren.consumer.DeliveryListener deliveryListener = dev.warren.consumer.DeliveryListener.NONE;
-        private dev.warren.internal.TimeScale timeScale = dev.warren.internal.TimeScale.NONE;
-        private java.util.function.Predicate<String> consumerFilter = name -> true;
         private dev.warren.topology.TopologyMode topologyMode = dev.warren.topology.TopologyMode.DECLARE;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
-        }
-
-        /**
-         * Adds objects whose {@code @Consumer} and {@code @Subscribe} methods become handlers.
-         *
-         * @param beans the handler objects
-         * @return this builder
-         */
-        public Builder handlers(Object... beans) {
-            for (Object bean : beans) {
-                handler(bean, bean.getClass());
-            }
-            return this;
-        }
-
-        /**
-         * Adds a handler object whose annotations are read from another class, such as the user
-         * class behind a proxy.
-         *
-         * @param bean the object whose methods are invoked
-         * @param annotatedType the class that declares the annotated methods
-         * @return this builder
-         */
-        public Builder handler(Object bean, Class<?> annotatedType) {
-            handlers.put(Objects.requireNonNull(bean, "bean"), Objects.requireNonNull(annotatedType, "annotatedType"));
-            return this;
-        }
-
-        /**
-         * Runs only the handlers whose consumer name (a {@code @Consumer}'s queue, or
-         * {@code <topic>.<group>} of a {@code @Subscribe}) the filter accepts, leaving the others
-         * to another engine, such as one on the other transport. The others are still checked.
-         *
-         * <pre>{@code
-         * Set<String> onJms = Set.of("legacy.invoices");
-         * builder.consumerFilter(name -> !onJms.contains(name));
-         * }</pre>
-         *
-         * @param consumerFilter accepts the consumer names to run; by default all
-         * @return this builder
-         */
-        public Builder consumerFilter(java.util.function.Predicate<String> consumerFilter) {
-            this.consumerFilter = Objects.requireNonNull(consumerFilter, "consumerFilter");
-            return this;
-        }
-
-        /**
-         * Hears what happens to each message: processed, failed, retried, dead-lettered, skipped
-         * as a duplicate, published. Test harnesses and tooling use it.
-         *
-         * @param listener the listener
-         * @return this builder
-         */
-        public Builder deliveryListener(dev.warren.consumer.DeliveryListener listener) {
-            this.deliveryListener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * Scales every wait Warren schedules by a factor, for tests: each handler's retry backoffs
-         * (from its annotation, the defaults and the customizer alike; the delay queues are named
-         * after the scaled delays) and each circuit breaker's wait in the open state. A scaled wait
-         * is never below 1 ms. Rate limits are not waits and keep their period.
-         *
-         * <pre>{@code
-         * // @Retry(backoff = "1m") waits 60 ms; a breaker's 30 s wait in the open state, 30 ms
-         * WarrenEngine.builder(connectionFactory).handlers(new Billing()).timeScale(0.001).build();
-         * }</pre>
-         *
-         * @param factor above 0 and at most 1; 1, the default, keeps real time
-         * @return this builder
-         * @throws WarrenException when the factor is not above 0 and at most 1
-         */
-        public Builder timeScale(double factor) {
-            this.timeScale = dev.warren.internal.TimeScale.of(factor);
-            return this;
-        }
-
-        /**
-         * Sets the JSON mapper for payloads. The default ignores unknown properties, so producers
-         * can add fields without breaking consumers.
-         *
-         * @param jsonMapper the mapper
-         * @return this builder
-         */
-        public Builder jsonMapper(JsonMapper jsonMapper) {
-            this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
-            return this;
-        }
-
-        /**
-         * Sets the settings a handler gets where its annotation sets nothing.
-         *
-         * @param consumerDefaults the defaults
-         * @return this builder
-         */
-        public Builder consumerDefaults(ConsumerSettings consumerDefaults) {
-            this.consumerDefaults = Objects.requireNonNull(consumerDefaults, "consumerDefaults");
-            return this;
-        }
-
-        /**
-         * Lets configuration override each handler's settings.
-         *
-         * @param consumerCustomizer called once per handler
-         * @return this builder
-         */
-        public Builder consumerCustomizer(ConsumerCustomizer consumerCustomizer) {
-            this.consumerCustomizer = Objects.requireNonNull(consumerCustomizer, "consumerCustomizer");
-            return this;
-        }
-
-        /**
-         * Resolves the names in handler annotations (queue, topic, group) before use, for example
-         * Spring placeholders such as {@code @Consumer(queue = "${video.queue}")}.
-         *
-         * @param nameResolver maps an annotation value to the name to use
-         * @return this builder
-         */
-        public Builder nameResolver(UnaryOperator<String> nameResolver) {
-            this.nameResolver = Objects.requireNonNull(nameResolver, "nameResolver");
-            return this;
-        }
-
-        /**
-         * Sets the store idempotent handlers remember processed keys in. The default keeps up to
-         * 100,000 keys in memory, which deduplicates within one instance only; share a Redis or
-         * JDBC store between instances.
-         *
-         * @param idempotencyStore the store
-         * @return this builder
-         */
-        public Builder idempotencyStore(IdempotencyStore idempotencyStore) {
-            this.idempotencyStore = Objects.requireNonNull(idempotencyStore, "idempotencyStore");
-            return this;
-        }
-
-        /**
-         * Finds the idempotency stores handlers name in their settings
-         * ({@code warren.queues.<q>.idempotency.store: redis}); a name it returns {@code null} for
-         * fails start-up.
-         *
-         * @param storeResolver store name to store, or {@code null}
-         * @return this builder
-         */
-        public Builder idempotencyStores(java.util.function.Function<String, IdempotencyStore> storeResolver) {
-            this.storeResolver = Objects.requireNonNull(storeResolver, "storeResolver");
-            return this;
-        }
-
-        /**
-         * Sets the Jakarta Bean Validation validator for payloads marked {@code @Valid}. Without
-         * one, the default provider on the class path is used.
-         *
-         * @param validator the validator
-         * @return this builder
-         */
-        public Builder validator(jakarta.validation.Validator validator) {
-            this.validator = Objects.requireNonNull(validator, "validator");
-            return this;
         }
 
         /**
@@ -815,26 +589,13 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         }
 
         /**
-         * Configures a named circuit breaker, which handlers join with
-         * {@code @Consumer(circuitBreaker = "name")}.
-         *
-         * @param name the breaker's name
-         * @param settings when it opens and how it recovers
-         * @return this builder
-         */
-        public Builder circuitBreaker(String name, CircuitBreakerSettings settings) {
-            breakerSettings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(settings, "settings"));
-            return this;
-        }
-
-        /**
          * Looks up the settings of breakers not configured with {@link #circuitBreaker}, for
          * example from configuration; a breaker it returns {@code null} for gets the defaults.
          *
          * @param resolver breaker name to settings, or {@code null}
          * @return this builder
          */
-        public Builder circuitBreakerResolver(java.util.function.Function<String, CircuitBreakerSettings> resolver) {
+        public Builder circuitBreakerResolver(java.util.function.Function<String, @org.jspecify.annotations.Nullable CircuitBreakerSettings> resolver) {
             this.breakerResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
@@ -865,19 +626,6 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         }
 
         /**
-         * Lets publishing ({@code warren.publish}) and processing ({@code warren.process}) take part
-         * in Micrometer Observation: timers, and with a tracer, a trace that continues from the
-         * publisher through the handler (the context travels in the message headers).
-         *
-         * @param observations the registry; no observations without it
-         * @return this builder
-         */
-        public Builder observationRegistry(io.micrometer.observation.ObservationRegistry observations) {
-            this.observations = Objects.requireNonNull(observations, "observations");
-            return this;
-        }
-
-        /**
          * Sets the thresholds of queue alerts and how often queues are looked at.
          *
          * @param alertSettings the thresholds; the scenario's by default
@@ -896,28 +644,6 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
          */
         public Builder alertListener(java.util.function.Consumer<Alert> alertListener) {
             this.alertListener = Objects.requireNonNull(alertListener, "alertListener");
-            return this;
-        }
-
-        /**
-         * Receives every circuit breaker transition, after Warren paused or resumed its consumers.
-         *
-         * @param breakerListener called on the {@code warren-circuit-breaker} thread
-         * @return this builder
-         */
-        public Builder circuitBreakerListener(java.util.function.Consumer<dev.warren.protection.CircuitBreakerTransition> breakerListener) {
-            this.breakerListener = Objects.requireNonNull(breakerListener, "breakerListener");
-            return this;
-        }
-
-        /**
-         * Sets the settings of breakers that are not configured by name.
-         *
-         * @param settings the defaults, {@link CircuitBreakerSettings#DEFAULTS} unless set
-         * @return this builder
-         */
-        public Builder circuitBreakerDefaults(CircuitBreakerSettings settings) {
-            this.breakerDefaults = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -958,11 +684,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
          * @throws WarrenException when a handler's signature or settings are invalid
          */
         public WarrenEngine build() {
-            return new WarrenEngine(this);
-        }
-
-        private static JsonMapper defaultJsonMapper() {
-            return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            return new WarrenEngine(this, options());
         }
     }
 }

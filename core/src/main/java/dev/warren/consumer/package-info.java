@@ -1,4 +1,4 @@
-/** Settings of the consumers behind the handlers. */
+/** Settings of the consumers behind the handlers, and the options every engine builder takes. */
 @NullMarked
 package dev.warren.consumer;
 

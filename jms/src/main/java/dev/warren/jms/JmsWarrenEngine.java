@@ -1,31 +1,21 @@
 package dev.warren.jms;
 
 import dev.warren.Warren;
-import dev.warren.WarrenException;
-import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.consumer.ConsumerStats;
-import dev.warren.consumer.DeliveryListener;
+import dev.warren.consumer.HandlerEngineBuilder;
 import dev.warren.deadletter.DeadLetters;
-import dev.warren.idempotency.IdempotencyStore;
-import dev.warren.idempotency.InMemoryIdempotencyStore;
-import dev.warren.internal.TimeScale;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
-import dev.warren.internal.pipeline.BeanValidation;
+import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
-import dev.warren.internal.pipeline.PayloadValidator;
 import dev.warren.internal.rabbit.BreakerGate;
 import dev.warren.jms.internal.DelayQueueMover;
 import dev.warren.jms.internal.JmsConsumer;
 import dev.warren.jms.internal.JmsDeadLetters;
 import dev.warren.jms.internal.JmsPublisher;
-import dev.warren.protection.CircuitBreakerSettings;
-import dev.warren.protection.CircuitBreakerTransition;
 import dev.warren.topology.QueueSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.micrometer.observation.ObservationRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,14 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.support.destination.DestinationResolver;
 import org.springframework.jms.support.destination.DynamicDestinationResolver;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Warren on a JMS (Jakarta Messaging) provider: the same {@code @Consumer} and {@code @Subscribe}
@@ -72,16 +58,8 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
 
     private final ConnectionFactory connectionFactory;
     private final DestinationResolver destinations;
-    private final JsonMapper jsonMapper;
-    private final IdempotencyStore idempotencyStore;
-    private final java.util.function.Function<String, @Nullable IdempotencyStore> storeResolver;
-    private final @Nullable Object validator;
-    private final Map<String, CircuitBreakerSettings> breakerSettings;
-    private final CircuitBreakerSettings breakerDefaults;
+    private final EngineOptions options;
     private final RetryDelivery retryDelivery;
-    private final ObservationRegistry observations;
-    private final DeliveryListener deliveryListener;
-    private final TimeScale timeScale;
     private final List<HandlerEndpoint> endpoints = new ArrayList<>();
     private final List<JmsConsumer> consumers = new ArrayList<>();
     private final List<DelayQueueMover> movers = new ArrayList<>();
@@ -90,27 +68,17 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
     private final BreakerGate breakers;
     private volatile boolean running;
 
-    private JmsWarrenEngine(Builder builder) {
+    private JmsWarrenEngine(Builder builder, EngineOptions options) {
         this.connectionFactory = builder.connectionFactory;
         this.destinations = builder.destinations;
-        this.jsonMapper = builder.jsonMapper;
-        this.idempotencyStore = builder.idempotencyStore != null ? builder.idempotencyStore
-                : new InMemoryIdempotencyStore(100_000, java.time.Clock.systemUTC());
-        this.storeResolver = builder.storeResolver;
-        this.validator = builder.validator;
-        this.breakerSettings = Map.copyOf(builder.breakerSettings);
-        this.breakerDefaults = builder.breakerDefaults;
+        this.options = options;
         this.retryDelivery = builder.retryDelivery;
-        this.observations = builder.observations;
-        this.deliveryListener = builder.deliveryListener;
-        this.timeScale = builder.timeScale;
-        HandlerScanner scanner = new HandlerScanner(builder.consumerDefaults, timeScale.scale(builder.consumerCustomizer),
-                builder.nameResolver, builder.consumerFilter);
-        builder.handlers.forEach((bean, type) -> endpoints.addAll(scanner.scan(bean, type)));
-        this.publisher = new JmsPublisher(connectionFactory, destinations, jsonMapper, deliveryListener);
+        HandlerScanner scanner = options.scanner();
+        options.handlers().forEach((bean, type) -> endpoints.addAll(scanner.scan(bean, type)));
+        this.publisher = new JmsPublisher(connectionFactory, destinations, options.jsonMapper(), options.deliveryListener());
         this.deadLetters = new JmsDeadLetters(connectionFactory, destinations,
                 () -> endpoints.stream().map(HandlerEndpoint::queue).toList());
-        this.breakers = new BreakerGate(this::isRunning, builder.breakerListener);
+        this.breakers = new BreakerGate(this::isRunning, options.breakerListener());
     }
 
     /**
@@ -137,13 +105,8 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
         for (HandlerEndpoint endpoint : endpoints) {
             ConsumerSettings settings = endpoint.settings();
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
-                    : breakers.breaker(settings.circuitBreaker(),
-                            timeScale.scale(breakerSettings.getOrDefault(settings.circuitBreaker(), breakerDefaults)));
-            RateLimiter rateLimiter = HandlerPipeline.rateLimiter(endpoint);
-            PayloadValidator payloadValidator = endpoint.method().validatesPayload()
-                    ? BeanValidation.of(validator, endpoint.method().describe()) : PayloadValidator.NONE;
-            HandlerPipeline pipeline = new HandlerPipeline(endpoint, jsonMapper, payloadValidator, storeFor(endpoint),
-                    java.util.concurrent.ThreadLocalRandom.current(), breaker, rateLimiter, observations, deliveryListener);
+                    : breakers.breaker(settings.circuitBreaker(), options.breakerSettingsFor(settings.circuitBreaker(), name -> null));
+            HandlerPipeline pipeline = options.pipeline(endpoint, breaker);
             JmsConsumer consumer = new JmsConsumer(connectionFactory, destinations, pipeline, retries);
             consumers.add(consumer);
             if (breaker != null) {
@@ -243,88 +206,15 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
         return endpoints.stream().map(HandlerEndpoint::queue).toList();
     }
 
-    private IdempotencyStore storeFor(HandlerEndpoint endpoint) {
-        String name = endpoint.settings().idempotency().store();
-        if (name == null || !endpoint.settings().idempotency().enabled()) {
-            return idempotencyStore;
-        }
-        IdempotencyStore store = storeResolver.apply(name);
-        if (store == null) {
-            throw new WarrenException("Handler " + endpoint.method().describe() + " asks for the idempotency store '" + name
-                    + "', which this application does not have; configure it, or name another (memory, redis, jdbc)");
-        }
-        return store;
-    }
-
     /** Builds a {@link JmsWarrenEngine}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends HandlerEngineBuilder<Builder> {
 
         private final ConnectionFactory connectionFactory;
-        private final Map<Object, Class<?>> handlers = new LinkedHashMap<>();
         private DestinationResolver destinations = new DynamicDestinationResolver();
-        private JsonMapper jsonMapper = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        private ConsumerSettings consumerDefaults = ConsumerSettings.DEFAULTS;
-        private ConsumerCustomizer consumerCustomizer = ConsumerCustomizer.NONE;
-        private UnaryOperator<String> nameResolver = UnaryOperator.identity();
-        private @Nullable IdempotencyStore idempotencyStore;
-        private java.util.function.Function<String, @Nullable IdempotencyStore> storeResolver = name -> null;
-        private @Nullable Object validator;
-        private final Map<String, CircuitBreakerSettings> breakerSettings = new LinkedHashMap<>();
-        private CircuitBreakerSettings breakerDefaults = CircuitBreakerSettings.DEFAULTS;
-        private java.util.function.Consumer<CircuitBreakerTransition> breakerListener = transition -> {
-        };
         private RetryDelivery retryDelivery = RetryDelivery.DELAY_QUEUES;
-        private ObservationRegistry observations = ObservationRegistry.NOOP;
-        private DeliveryListener deliveryListener = DeliveryListener.NONE;
-        private TimeScale timeScale = TimeScale.NONE;
-        private java.util.function.Predicate<String> consumerFilter = name -> true;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
-        }
-
-        /**
-         * Adds objects whose {@code @Consumer} and {@code @Subscribe} methods become handlers.
-         *
-         * @param beans the handler objects
-         * @return this builder
-         */
-        public Builder handlers(Object... beans) {
-            for (Object bean : beans) {
-                handler(bean, bean.getClass());
-            }
-            return this;
-        }
-
-        /**
-         * Adds a handler object whose annotations are read from another class, such as the user
-         * class behind a proxy.
-         *
-         * @param bean the object whose methods are invoked
-         * @param annotatedType the class that declares the annotated methods
-         * @return this builder
-         */
-        public Builder handler(Object bean, Class<?> annotatedType) {
-            handlers.put(Objects.requireNonNull(bean, "bean"), Objects.requireNonNull(annotatedType, "annotatedType"));
-            return this;
-        }
-
-        /**
-         * Runs only the handlers whose consumer name (a {@code @Consumer}'s queue, or
-         * {@code <topic>.<group>} of a {@code @Subscribe}) the filter accepts, leaving the others
-         * to another engine, such as one on the other transport. The others are still checked.
-         *
-         * <pre>{@code
-         * Set<String> onJms = Set.of("legacy.invoices");
-         * builder.consumerFilter(onJms::contains);
-         * }</pre>
-         *
-         * @param consumerFilter accepts the consumer names to run; by default all
-         * @return this builder
-         */
-        public Builder consumerFilter(java.util.function.Predicate<String> consumerFilter) {
-            this.consumerFilter = Objects.requireNonNull(consumerFilter, "consumerFilter");
-            return this;
         }
 
         /**
@@ -352,161 +242,13 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
         }
 
         /**
-         * Sets the JSON mapper for payloads.
-         *
-         * @param jsonMapper the mapper
-         * @return this builder
-         */
-        public Builder jsonMapper(JsonMapper jsonMapper) {
-            this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
-            return this;
-        }
-
-        /**
-         * Sets the settings of handlers whose annotation leaves them out.
-         *
-         * @param defaults the defaults
-         * @return this builder
-         */
-        public Builder consumerDefaults(ConsumerSettings defaults) {
-            this.consumerDefaults = Objects.requireNonNull(defaults, "defaults");
-            return this;
-        }
-
-        /**
-         * Adjusts each handler's settings after its annotation, as configuration does.
-         *
-         * @param customizer the customizer
-         * @return this builder
-         */
-        public Builder consumerCustomizer(ConsumerCustomizer customizer) {
-            this.consumerCustomizer = Objects.requireNonNull(customizer, "customizer");
-            return this;
-        }
-
-        /**
-         * Resolves placeholders in the queue and topic names of annotations.
-         *
-         * @param nameResolver the resolver
-         * @return this builder
-         */
-        public Builder nameResolver(UnaryOperator<String> nameResolver) {
-            this.nameResolver = Objects.requireNonNull(nameResolver, "nameResolver");
-            return this;
-        }
-
-        /**
-         * Sets the store of idempotent handlers; in memory by default.
-         *
-         * @param store the store
-         * @return this builder
-         */
-        public Builder idempotencyStore(IdempotencyStore store) {
-            this.idempotencyStore = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /**
-         * Looks up the stores that handlers name.
-         *
-         * @param resolver store name to store, or {@code null} when unknown
-         * @return this builder
-         */
-        public Builder idempotencyStores(java.util.function.Function<String, @Nullable IdempotencyStore> resolver) {
-            this.storeResolver = Objects.requireNonNull(resolver, "resolver");
-            return this;
-        }
-
-        /**
-         * Sets the Jakarta Bean Validation {@code Validator} for {@code @Valid} payloads.
-         *
-         * @param validator a {@code jakarta.validation.Validator}
-         * @return this builder
-         */
-        public Builder validator(Object validator) {
-            this.validator = Objects.requireNonNull(validator, "validator");
-            return this;
-        }
-
-        /**
-         * Configures a circuit breaker by name.
-         *
-         * @param name the name handlers use
-         * @param settings its settings
-         * @return this builder
-         */
-        public Builder circuitBreaker(String name, CircuitBreakerSettings settings) {
-            breakerSettings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(settings, "settings"));
-            return this;
-        }
-
-        /**
-         * Sets the settings of breakers not configured by name.
-         *
-         * @param settings the defaults
-         * @return this builder
-         */
-        public Builder circuitBreakerDefaults(CircuitBreakerSettings settings) {
-            this.breakerDefaults = Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        /**
-         * Listens to circuit breaker transitions.
-         *
-         * @param listener called once per transition
-         * @return this builder
-         */
-        public Builder circuitBreakerListener(java.util.function.Consumer<CircuitBreakerTransition> listener) {
-            this.breakerListener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * Hears what happens to each message: processed, failed, retried, dead-lettered, skipped
-         * as a duplicate, published.
-         *
-         * @param listener the listener
-         * @return this builder
-         */
-        public Builder deliveryListener(DeliveryListener listener) {
-            this.deliveryListener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * Scales every wait Warren schedules by a factor, for tests: each handler's retry backoffs
-         * (the delay queues or delivery delays follow) and each circuit breaker's wait in the open
-         * state; a scaled wait is never below 1 ms. See {@code WarrenEngine.Builder#timeScale}.
-         *
-         * @param factor above 0 and at most 1; 1, the default, keeps real time
-         * @return this builder
-         * @throws dev.warren.WarrenException when the factor is not above 0 and at most 1
-         */
-        public Builder timeScale(double factor) {
-            this.timeScale = TimeScale.of(factor);
-            return this;
-        }
-
-        /**
-         * Sets the registry for the {@code warren.process} observation of each message.
-         *
-         * @param registry the registry
-         * @return this builder
-         */
-        public Builder observationRegistry(ObservationRegistry registry) {
-            this.observations = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /**
          * Builds the engine; nothing connects until {@link JmsWarrenEngine#start()} or the first send.
          *
          * @return the engine
-         * @throws WarrenException when a handler's signature or settings are invalid
+         * @throws dev.warren.WarrenException when a handler's signature or settings are invalid
          */
         public JmsWarrenEngine build() {
-            return new JmsWarrenEngine(this);
+            return new JmsWarrenEngine(this, options());
         }
     }
 }
