@@ -4,6 +4,7 @@ import dev.warren.WarrenEngine;
 import dev.warren.WarrenOperations;
 import dev.warren.deadletter.DeadLetter;
 import dev.warren.deadletter.DeadLetters;
+import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
@@ -48,7 +49,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * ({@code warren.operator.role}, {@value #DEFAULT_OPERATOR_ROLE} by default): without a user they
  * answer 401, without the role 403. Dead letters are shown to everyone the application lets in, but
  * their bodies, headers and stack traces, which may hold personal or secret data, only to operators;
- * others see the metadata (message id, reason, failure class, attempts, size, times) and
+ * others see the metadata (message id, reason with its quoted values taken out, failure class,
+ * attempts, size, times) and
  * {@code "body": "hidden"}. An application without Spring Security has no users: it gets read-only
  * metadata unless {@code warren.operator.allow-anonymous=true}, which is for an endpoint that only
  * trusted people can reach.
@@ -188,7 +190,10 @@ public class WarrenEndpoint {
         result.put("operator", operator);
         result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
                 .map(letter -> view(letter, operator)).toList());
-        result.put("groups", deadLetters.groups(queue));
+        result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
+                .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), redacted(group.exampleReason()),
+                        group.count(), group.firstSeen(), group.lastSeen()))
+                .toList());
         return result;
     }
 
@@ -244,11 +249,24 @@ public class WarrenEndpoint {
         return security.isUserInRole(operatorRole);
     }
 
+    /** A quoted value in a reason: a decoder or handler often quotes a piece of the message there. */
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile(
+            "\"[^\"]*\"|(?<![\\p{L}\\p{N}])'[^'\\s][^']*'(?![\\p{L}\\p{N}])");
+
+    /**
+     * A reason for users without the operator role: the quoted values taken out, since JSON
+     * decoders quote the token they stumbled on and handlers often quote what they rejected, and
+     * either may be a piece of the body.
+     */
+    static String redacted(String reason) {
+        return QUOTED.matcher(reason).replaceAll(match -> match.group().charAt(0) == '"' ? "\"…\"" : "'…'");
+    }
+
     private static Map<String, Object> view(DeadLetter letter, boolean operator) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("messageId", letter.messageId());
         view.put("originalQueue", letter.originalQueue());
-        view.put("reason", letter.reason());
+        view.put("reason", operator ? letter.reason() : redacted(letter.reason()));
         view.put("exceptionType", letter.exceptionType());
         view.put("failureClass", letter.failureClass());
         view.put("attempts", letter.attempts());
