@@ -357,16 +357,8 @@ public final class TopologyDeclarer {
      * counts towards its delivery limit); publishing with an empty message whose routing key no queue or binding
      * has, which the broker drops. Every refusal is collected.
      *
+     * @param refusedBefore refusals found while declaring, reported with any found now
      * @throws MissingPermissionException naming each refused queue or exchange and the fix
-     */
-    public void verifyAccess(Topology topology) {
-        verifyAccess(topology, List.of());
-    }
-
-    /**
-     * {@link #verifyAccess(Topology)}, reporting besides what was refused before (while declaring).
-     *
-     * @param refusedBefore refusals to report with any found now
      */
     public void verifyAccess(Topology topology, List<String> refusedBefore) {
         List<String> refused = new ArrayList<>(refusedBefore);
