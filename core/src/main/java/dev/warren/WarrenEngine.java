@@ -8,7 +8,7 @@ import dev.warren.consumer.HandlerEngineBuilder;
 import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.deadletter.DeadLetters;
-import dev.warren.internal.rabbit.BreakerGate;
+import dev.warren.internal.pipeline.BreakerGate;
 import dev.warren.internal.rabbit.DelayedDelivery;
 import dev.warren.internal.rabbit.DueForwarder;
 import dev.warren.internal.rabbit.QueueMonitor;
@@ -202,7 +202,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
                     : breakers.breaker(settings.circuitBreaker(),
                             options.breakerSettingsFor(settings.circuitBreaker(), breakerResolver));
-            HandlerPipeline pipeline = options.pipeline(endpoint, breaker);
+            HandlerPipeline pipeline = options.pipeline(endpoint, breaker, "rabbitmq");
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
                     publisherSettings.confirmTimeout());
             consumers.add(consumer);

@@ -28,6 +28,15 @@ class RateLimitIT {
         }
     }
 
+    static final class SlowPayments {
+        final ConcurrentLinkedQueue<Integer> charged = new ConcurrentLinkedQueue<>();
+
+        @Consumer(queue = "${queue}", rateLimit = "2/s", concurrency = 4)
+        void charge(Reading payment) {
+            charged.add(payment.n());
+        }
+    }
+
     final String queue = RabbitBroker.uniqueName("it.rate");
     final BrokerFixture broker = new BrokerFixture(Map.of("queue", queue));
 
@@ -58,5 +67,27 @@ class RateLimitIT {
         assertThat(engine.consumerStats().get(queue).processed()).isGreaterThanOrEqualTo(1_100);
         // Permits come 100 at a time each second; every second, the consumers that ran out waited for the next.
         assertThat(engine.consumerStats().get(queue).rateLimited()).isGreaterThanOrEqualTo(10);
+    }
+
+    /**
+     * Four consumers share two permits a second, so most of them find the next period's permits
+     * already reserved. Each must wait for a later one rather than give up on its delivery, which
+     * would leave it unacknowledged until the application stops.
+     */
+    @Test
+    void aRateBelowTheConcurrencyOnlySlowsConsumersDown() {
+        SlowPayments payments = new SlowPayments();
+        WarrenEngine engine = broker.build(broker.engine(payments));
+        engine.declareTopology();
+        for (int i = 0; i < 12; i++) {
+            engine.warren().send(queue, new Reading(i));
+        }
+        engine.start();
+
+        // 12 at 2/s: about 6 s.
+        await().atMost(Duration.ofSeconds(15)).until(() -> payments.charged.size() == 12);
+        assertThat(payments.charged).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(broker.connectionFactory.createConnection()
+                .createChannel(false).queueDeclarePassive(queue).getMessageCount()).isZero());
     }
 }

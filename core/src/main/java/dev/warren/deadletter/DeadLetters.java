@@ -1,5 +1,6 @@
 package dev.warren.deadletter;
 
+import dev.warren.internal.WarrenHeaders;
 import java.util.List;
 
 /**
@@ -27,13 +28,13 @@ public interface DeadLetters {
     String DISCARDED_QUEUE = "warren.discarded";
 
     /** Header of a replayed message: how often it was replayed. */
-    String REPLAYS_HEADER = "x-warren-replays";
+    String REPLAYS_HEADER = WarrenHeaders.REPLAYS;
 
     /** Header of a discarded message: the reason given. */
-    String DISCARD_REASON_HEADER = "x-warren-discard-reason";
+    String DISCARD_REASON_HEADER = WarrenHeaders.DISCARD_REASON;
 
     /** Header of a discarded message: who discarded it. */
-    String DISCARDED_BY_HEADER = "x-warren-discarded-by";
+    String DISCARDED_BY_HEADER = WarrenHeaders.DISCARDED_BY;
 
     /** The most messages one call looks at. */
     int MAX_MESSAGES = 10_000;

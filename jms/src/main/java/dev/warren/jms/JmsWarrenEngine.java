@@ -9,7 +9,7 @@ import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
 import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
-import dev.warren.internal.rabbit.BreakerGate;
+import dev.warren.internal.pipeline.BreakerGate;
 import dev.warren.jms.internal.DelayQueueMover;
 import dev.warren.jms.internal.JmsConsumer;
 import dev.warren.jms.internal.JmsDeadLetters;
@@ -106,7 +106,7 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
             ConsumerSettings settings = endpoint.settings();
             CircuitBreaker breaker = settings.circuitBreaker() == null ? null
                     : breakers.breaker(settings.circuitBreaker(), options.breakerSettingsFor(settings.circuitBreaker(), name -> null));
-            HandlerPipeline pipeline = options.pipeline(endpoint, breaker);
+            HandlerPipeline pipeline = options.pipeline(endpoint, breaker, "jms");
             JmsConsumer consumer = new JmsConsumer(connectionFactory, destinations, pipeline, retries);
             consumers.add(consumer);
             if (breaker != null) {

@@ -99,15 +99,17 @@ public record EngineOptions(
      *
      * @param endpoint the handler
      * @param breaker the breaker it joins, or {@code null}
+     * @param transport what the consumer talks to, named in traces: {@code rabbitmq}, {@code jms}
      * @return a new pipeline
      * @throws WarrenException when the handler names an idempotency store this application does not have
      */
-    public HandlerPipeline pipeline(HandlerEndpoint endpoint, @Nullable CircuitBreaker breaker) {
+    public HandlerPipeline pipeline(HandlerEndpoint endpoint, @Nullable CircuitBreaker breaker, String transport) {
         PayloadValidator payloadValidator = endpoint.method().validatesPayload()
                 ? BeanValidation.of(validator, endpoint.method().describe())
                 : PayloadValidator.NONE;
         return new HandlerPipeline(endpoint, jsonMapper, payloadValidator, idempotencyStoreFor(endpoint),
-                ThreadLocalRandom.current(), breaker, HandlerPipeline.rateLimiter(endpoint), observations, deliveryListener);
+                ThreadLocalRandom.current(), breaker, HandlerPipeline.rateLimiter(endpoint), observations, deliveryListener,
+                transport);
     }
 
     private IdempotencyStore idempotencyStoreFor(HandlerEndpoint endpoint) {

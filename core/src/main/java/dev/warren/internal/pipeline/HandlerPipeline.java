@@ -1,19 +1,27 @@
 package dev.warren.internal.pipeline;
 
 import dev.warren.annotation.Delivery;
-import dev.warren.failure.FailureClass;
 import dev.warren.consumer.DeliveryListener;
 import dev.warren.consumer.InputLimits;
+import dev.warren.failure.FailureClass;
 import dev.warren.idempotency.IdempotencyStore;
+import dev.warren.idempotency.TransactionalIdempotencyStore;
 import dev.warren.internal.handler.HandlerEndpoint;
+import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.internal.handler.HandlerMethod;
+import dev.warren.protection.RateLimit;
 import dev.warren.retry.RetryPolicy;
+import dev.warren.topology.QueueSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,15 +29,25 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Takes one delivery through decoding, validation, deduplication and the handler, and says what
- * becomes of it: acknowledged, retried later, or dead-lettered. Knows nothing of the transport.
- * Called on consumer threads, concurrently; its own state is immutable or lock-free.
+ * Takes one delivery from its arrival to its settlement: the circuit breaker's admission and the
+ * rate limiter's permit, input limits, decoding, validation, deduplication, the handler, the
+ * classification of a failure, stats, {@link DeliveryListener} events and logs. The transport
+ * only brings the delivery and settles it as told, through a {@link Settlement}. Knows no broker.
+ *
+ * <p>Threads: {@link #deliver} runs on the transport's consumer threads, concurrently; the
+ * pipeline's own state is immutable or lock-free. Events of a copy (retried, dead-lettered) are
+ * reported on the thread that completes the transport's copy, a publisher's confirm thread on
+ * RabbitMQ.
  */
 public final class HandlerPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(HandlerPipeline.class);
 
-    private static final long PERMIT_WAIT_SLICE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    /** How long a waiting consumer parks before it checks again whether to keep waiting. */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** How often a consumer held by an open breaker asks it again. */
+    private static final long ADMISSION_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final HandlerEndpoint endpoint;
     private final PayloadDecoder decoder;
@@ -40,6 +58,8 @@ public final class HandlerPipeline {
     private final @Nullable CircuitBreaker breaker;
     private final @Nullable RateLimiter rateLimiter;
     private final ObservationRegistry observations;
+    private final String remoteService;
+    private final boolean ackFirst;
     private final StatsCounter stats = new StatsCounter();
     private final DeliveryListener listener;
 
@@ -51,17 +71,24 @@ public final class HandlerPipeline {
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random, @Nullable CircuitBreaker breaker,
             @Nullable RateLimiter rateLimiter, ObservationRegistry observations) {
-        this(endpoint, mapper, validator, idempotencyStore, random, breaker, rateLimiter, observations, DeliveryListener.NONE);
+        this(endpoint, mapper, validator, idempotencyStore, random, breaker, rateLimiter, observations, DeliveryListener.NONE,
+                "broker");
     }
 
+    /**
+     * @param remoteService what the transport talks to, for traces: {@code rabbitmq}, {@code jms}
+     */
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
             IdempotencyStore idempotencyStore, RandomGenerator random, @Nullable CircuitBreaker breaker,
-            @Nullable RateLimiter rateLimiter, ObservationRegistry observations, DeliveryListener listener) {
+            @Nullable RateLimiter rateLimiter, ObservationRegistry observations, DeliveryListener listener,
+            String remoteService) {
         this.listener = SafeDeliveryListener.of(listener);
         this.observations = observations;
+        this.remoteService = remoteService;
         this.breaker = breaker;
         this.rateLimiter = rateLimiter;
         this.endpoint = endpoint;
+        this.ackFirst = endpoint.settings().delivery() == Delivery.AT_MOST_ONCE;
         this.limits = endpoint.settings().limits();
         // Everything that parses a body of this consumer's queue parses it within the consumer's limits.
         JsonMapper limited = LimitedJsonMapper.of(mapper, limits);
@@ -79,94 +106,176 @@ public final class HandlerPipeline {
 
     /** The rate limiter of a handler's {@code rateLimit} setting, or {@code null} without one. */
     public static @Nullable RateLimiter rateLimiter(HandlerEndpoint endpoint) {
-        dev.warren.protection.RateLimit limit = endpoint.settings().rateLimit();
+        RateLimit limit = endpoint.settings().rateLimit();
         if (limit == null) {
             return null;
         }
-        return RateLimiter.of(endpoint.queue(), io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+        return RateLimiter.of(endpoint.queue(), RateLimiterConfig.custom()
                 .limitForPeriod(limit.permits())
                 .limitRefreshPeriod(limit.period())
-                // A reservation may wait up to a whole period; the pipeline waits for it in slices.
+                // A reservation may wait up to a whole period; a consumer that finds every permit of
+                // that reach taken waits for the next period and asks again (see awaitPermit).
                 .timeoutDuration(limit.period().plusMillis(1))
                 .build());
-    }
-
-    /** Who hears what happens to each message; the transport reports retries and dead letters to it. */
-    public DeliveryListener listener() {
-        return listener;
     }
 
     public StatsCounter stats() {
         return stats;
     }
 
-    /**
-     * Whether the circuit breaker lets a call through now. When it does not, the transport gives the
-     * message back to the queue untouched; when it does, {@link #process} must follow.
-     */
-    public boolean admits() {
-        return breaker == null || breaker.tryAcquirePermission();
+    /** The largest body this consumer accepts, in bytes. */
+    public long maxMessageSize() {
+        return limits.maxMessageSize();
     }
 
     /**
-     * Waits, in short slices, until the circuit breaker admits a delivery or {@code keepWaiting} says
-     * to give up.
+     * Takes one delivery from its arrival to its settlement. The breaker's permit is taken here and
+     * given back here, whatever happens in between; so is the rate limiter's wait.
      *
-     * <p>Rejecting a delivery back to the queue while the breaker is open or its trial calls are taken
-     * would have the broker hand the same message straight back, and every round trip counts toward a
-     * quorum queue's delivery limit: a paused consumer would dead-letter healthy messages. Holding the
-     * delivery instead returns it once, when the consumer is stopped.
-     *
-     * @return {@code true} with an admission; {@code false} when the wait was given up
+     * @param message the delivery
+     * @param settlement how the transport settles it
+     * @param running whether the consumer is still meant to run; a wait for the breaker or the rate
+     *     limiter ends, and the delivery is handed back, once it says no
+     * @throws RuntimeException only when the transport's settlement throws; the transport then lets
+     *     the broker deliver the message again
      */
-    public boolean awaitAdmission(java.util.function.BooleanSupplier keepWaiting) {
-        while (!admits()) {
-            if (!keepWaiting.getAsBoolean()) {
+    public void deliver(InboundMessage message, Settlement settlement, BooleanSupplier running) {
+        stats.delivered(message.publishedAt());
+        if (!awaitAdmission(running)) {
+            // The breaker is open and this consumer is being paused. Rejecting the message to the queue
+            // at once would have the broker hand it straight back, each round trip counting toward a
+            // quorum queue's delivery limit; it is handed back once, as the consumer stops.
+            settlement.handBack();
+            return;
+        }
+        HandlerCall call = new HandlerCall();
+        try {
+            if (!awaitPermit(running)) {
+                settlement.handBack();
+                return;
+            }
+            if (ackFirst && !settlement.acknowledge()) {
+                // At-most-once: the broker could not forget the message before the handler ran, so it
+                // goes to another delivery, and processing it here as well would be a second time.
+                log.warn("Could not acknowledge message {} on queue {} before processing it at most once; leaving it "
+                        + "to its redelivery", message.messageId(), message.queue());
+                return;
+            }
+            settle(message, process(message, call), settlement);
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
+            // The JVM, not the message, is in trouble: dead-lettering would blame the message. It goes
+            // back to its queue and the consumer keeps going; a quorum queue's delivery limit stops a
+            // message that exhausts the heap every time. -XX:+ExitOnOutOfMemoryError exits instead.
+            log.error("The JVM could not process message {} on queue {} ({}); handing it back to the queue",
+                    message.messageId(), message.queue(), e.toString());
+            settlement.handBack();
+        } finally {
+            call.reportTo(breaker, endpoint.settings().retry());
+        }
+    }
+
+    /** Waits, in short slices, until the breaker admits a delivery or {@code running} says to give up. */
+    private boolean awaitAdmission(BooleanSupplier running) {
+        while (breaker != null && !breaker.tryAcquirePermission()) {
+            if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                 return false;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(ADMISSION_POLL_NANOS);
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
+            LockSupport.parkNanos(ADMISSION_POLL_NANOS);
         }
         return true;
     }
 
-    private static final long ADMISSION_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
-
     /**
-     * Waits for the rate limiter's permit, in slices, as long as {@code keepWaiting} says so.
+     * Waits for the rate limiter's permit as long as {@code running} says so. A reservation may
+     * reach one period ahead; when the other consumers have reserved every permit of that reach, this
+     * one waits for the next period and asks again, so a limit below the concurrency only slows the
+     * consumers down.
      *
      * @return {@code true} with a permit; {@code false} when the wait was given up
      */
-    public boolean awaitPermit(java.util.function.BooleanSupplier keepWaiting) {
+    boolean awaitPermit(BooleanSupplier running) {
         if (rateLimiter == null) {
             return true;
         }
-        // Reserve the next permit, then wait for its time in short slices, so that a consumer being
-        // stopped gives up promptly instead of holding its message until the permit is due.
         long waitNanos = rateLimiter.reservePermission();
-        if (waitNanos < 0) {
-            return false;
-        }
-        if (waitNanos > 0) {
+        if (waitNanos != 0) {
             stats.rateLimited();
         }
-        long due = System.nanoTime() + waitNanos;
-        for (long left = waitNanos; left > 0; left = due - System.nanoTime()) {
-            if (!keepWaiting.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+        while (waitNanos < 0) {
+            if (!parkUnlessStopped(WAIT_SLICE_NANOS, running)) {
                 return false;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, PERMIT_WAIT_SLICE_NANOS));
+            waitNanos = rateLimiter.reservePermission();
+        }
+        // The permit is reserved: wait for its time in short slices, so that a consumer being
+        // stopped gives up promptly instead of holding its message until the permit is due.
+        long due = System.nanoTime() + waitNanos;
+        for (long left = waitNanos; left > 0; left = due - System.nanoTime()) {
+            if (!parkUnlessStopped(Math.min(left, WAIT_SLICE_NANOS), running)) {
+                return false;
+            }
         }
         return true;
     }
 
-    /** Gives back a permission taken by {@link #admits()} for a delivery that is not processed after all. */
-    public void releaseAdmission() {
-        if (breaker != null) {
-            breaker.releasePermission();
+    private static boolean parkUnlessStopped(long nanos, BooleanSupplier running) {
+        if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            return false;
         }
+        LockSupport.parkNanos(nanos);
+        return true;
+    }
+
+    /** Settles a delivery as decided, and reports what became of it once the transport has. */
+    private void settle(InboundMessage message, Outcome outcome, Settlement settlement) {
+        if (outcome instanceof Outcome.Retry retry) {
+            settlement.retryLater(retry).thenAccept(copy -> retried(message, retry, copy));
+        } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
+            settlement.deadLetter(deadLetter).thenAccept(copy -> deadLettered(message, deadLetter, copy));
+        } else if (!ackFirst) {
+            if (!settlement.acknowledge()) {
+                log.warn("The connection closed before message {} on queue {} was acknowledged; the broker delivers it "
+                        + "again", message.messageId(), message.queue());
+            }
+        }
+    }
+
+    private void retried(InboundMessage message, Outcome.Retry retry, Settlement.Copy copy) {
+        if (copy == Settlement.Copy.FELL_BACK) {
+            log.error("Could not put message {} from queue {} into its delay queue; it went to {} without the reason "
+                    + "instead of being retried. Failure: {}", message.messageId(), message.queue(),
+                    QueueSpec.deadLetterQueueName(message.queue()), FailureReasons.redacted(retry.reason()));
+            return;
+        }
+        stats.retried();
+        listener.retried(message.queue(), message.messageId(), retry.attemptsMade(), retry.delay());
+        log.debug("Message {} on queue {} waits {} ({})", message.messageId(), message.queue(), retry.delay(), retry.reason());
+    }
+
+    private void deadLettered(InboundMessage message, Outcome.DeadLetter deadLetter, Settlement.Copy copy) {
+        String deadLetterQueue = QueueSpec.deadLetterQueueName(message.queue());
+        if (copy == Settlement.Copy.FELL_BACK) {
+            log.error("Could not copy message {} from queue {} with its failure reason; it went to {} without the reason "
+                    + "headers. Failure: {}", message.messageId(), message.queue(), deadLetterQueue,
+                    FailureReasons.redacted(deadLetter.reason()));
+            return;
+        }
+        stats.deadLettered();
+        listener.deadLettered(message.queue(), message.messageId(), deadLetter.reason(), deadLetter.attempts());
+        // The reason often quotes a piece of the body, which stays out of logs above DEBUG.
+        log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}", message.messageId(),
+                message.queue(), deadLetterQueue, deadLetter.attempts(), deadLetter.failureClass().headerValue(),
+                FailureReasons.redacted(deadLetter.reason()));
+        log.debug("Message {} from queue {} was dead-lettered because {}", message.messageId(), message.queue(),
+                deadLetter.reason());
+    }
+
+    /**
+     * Processes one delivery, without the breaker's admission or the rate limiter, inside a
+     * {@code warren.process} observation. See {@link #deliver} for the whole delivery.
+     */
+    public Outcome process(InboundMessage message) {
+        return process(message, new HandlerCall());
     }
 
     /**
@@ -175,7 +284,7 @@ public final class HandlerPipeline {
      * tagged with the queue and the outcome. Never throws for a failure of the message, the handler
      * or the store.
      */
-    public Outcome process(InboundMessage message) {
+    private Outcome process(InboundMessage message, HandlerCall call) {
         // The context is made only when someone observes: nothing is allocated with the no-op registry.
         Observation observation = Observation.createNotStarted("warren.process", () -> receiverContext(message), observations)
                 .contextualName(message.queue() + " process")
@@ -183,7 +292,7 @@ public final class HandlerPipeline {
                 .start();
         Outcome outcome = null;
         try (Observation.Scope scope = observation.openScope()) {
-            outcome = processObserved(message);
+            outcome = processObserved(message, call);
             return outcome;
         } finally {
             observation.lowCardinalityKeyValue("outcome", outcomeName(outcome));
@@ -194,13 +303,13 @@ public final class HandlerPipeline {
         }
     }
 
-    private static ReceiverContext<Map<String, Object>> receiverContext(InboundMessage message) {
+    private ReceiverContext<Map<String, Object>> receiverContext(InboundMessage message) {
         ReceiverContext<Map<String, Object>> context = new ReceiverContext<>((carrier, key) -> {
             Object value = carrier.get(key);
             return value == null ? null : value.toString();
         });
         context.setCarrier(message.headers());
-        context.setRemoteServiceName("rabbitmq");
+        context.setRemoteServiceName(remoteService);
         return context;
     }
 
@@ -214,8 +323,7 @@ public final class HandlerPipeline {
         return outcome instanceof Outcome.DeadLetter ? "dead_lettered" : "error";
     }
 
-    private Outcome processObserved(InboundMessage message) {
-        HandlerMethod handler = endpoint.method();
+    private Outcome processObserved(InboundMessage message, HandlerCall call) {
         int attempt = message.attempt();
         Object payload;
         String key = null;
@@ -224,34 +332,37 @@ public final class HandlerPipeline {
             payload = decoder.decode(message);
             validator.validate(payload);
             if (idempotency != null && idempotency.transactional() != null) {
-                return processInTransaction(message, payload, attempt, idempotency.key(message), idempotency.transactional());
+                return processInTransaction(message, payload, attempt, idempotency.key(message), idempotency.transactional(),
+                        call);
             }
             if (idempotency != null) {
                 key = idempotency.key(message);
                 IdempotencyStore.Claim claim = idempotency.claim(key);
                 if (claim == IdempotencyStore.Claim.ALREADY_PROCESSED) {
-                    releaseAdmission();
-                    stats.duplicate();
-                    listener.duplicate(message.queue(), message.messageId());
-                    log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
-                    return Outcome.DUPLICATE;
+                    return duplicate(message);
                 }
                 if (claim == IdempotencyStore.Claim.IN_PROGRESS) {
-                    releaseAdmission();
                     // Another consumer is on it. Acking this copy would lose the message if that one
                     // dies, so it waits and comes back; it has not been attempted, so no attempt is counted.
                     return new Outcome.Retry(endpoint.settings().retry().delayAfter(1), attempt - 1, null,
                             "another consumer is processing the same key");
                 }
             }
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
-            // Bad input or Warren's own store: not the dependency behind the breaker.
-            releaseAdmission();
+            // Bad input (a stack overflow in a decoder too) or Warren's own store: not the dependency
+            // behind the breaker, so the call is not reported to it.
             return failed(message, attempt, e, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
         }
-        return invoke(message, payload, attempt, key);
+        return invoke(message, payload, attempt, key, call);
+    }
+
+    private Outcome duplicate(InboundMessage message) {
+        stats.duplicate();
+        listener.duplicate(message.queue(), message.messageId());
+        log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
+        return Outcome.DUPLICATE;
     }
 
     /**
@@ -259,69 +370,35 @@ public final class HandlerPipeline {
      * inflated first. The body is only measured: no copy of it is made.
      */
     private void refuseUnacceptable(InboundMessage message) {
-        if (message.body().length > limits.maxMessageSize()) {
-            throw UnacceptableMessageException.tooLarge(message.body().length, limits.maxMessageSize());
+        if (message.size() > limits.maxMessageSize()) {
+            throw UnacceptableMessageException.tooLarge(message.size(), limits.maxMessageSize());
         }
         if (HeaderValues.isCompressed(message.contentEncoding())) {
             throw UnacceptableMessageException.compressed(message.contentEncoding());
         }
     }
 
-    /**
-     * Dead-letters a message the transport measured as over the size limit before reading its body,
-     * as JMS can: the body is then never copied into memory for the pipeline.
-     *
-     * @param message the message, with an empty body
-     * @param size the body's size in bytes
-     * @return the dead-letter outcome, or {@code null} when the size is within the limit
-     */
-    public @Nullable Outcome refuseOversize(InboundMessage message, long size) {
-        if (size <= limits.maxMessageSize()) {
-            return null;
-        }
-        UnacceptableMessageException failure = UnacceptableMessageException.tooLarge(size, limits.maxMessageSize());
-        releaseAdmission();
-        return failed(message, message.attempt(), failure, failure.getMessage(), null);
-    }
-
-    /** The largest body this consumer accepts, in bytes. */
-    public long maxMessageSize() {
-        return limits.maxMessageSize();
-    }
-
-    /** Runs the handler, feeds its result to the breaker, and turns a failure into a retry or a dead letter. */
-    private Outcome invoke(InboundMessage message, @Nullable Object payload, int attempt, @Nullable String key) {
+    /** Runs the handler, records the call for the breaker, and turns a failure into a retry or a dead letter. */
+    private Outcome invoke(InboundMessage message, @Nullable Object payload, int attempt, @Nullable String key,
+            HandlerCall call) {
         HandlerMethod handler = endpoint.method();
-        long started = System.nanoTime();
+        call.started();
         try {
             handler.invoke(payload, DeliveryContext.of(message));
-        } catch (VirtualMachineError e) {
-            releaseAdmission();
-            // The JVM is in trouble; leave the message unacknowledged so the broker redelivers it.
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
+            // A StackOverflowError lands here too: a payload that makes the handler recurse too deeply
+            // fails the same way on every attempt and every instance, so it is a permanent failure.
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            call.failed(e);
             String reason = handler.describe() + " threw " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "");
-            if (breaker != null) {
-                if (endpoint.settings().retry().classify(e) == FailureClass.PERMANENT) {
-                    // Bad input says nothing about the dependency.
-                    breaker.releasePermission();
-                } else {
-                    breaker.onError(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-                    if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
-                        // A failed trial call means the dependency is still down, whatever the rate says.
-                        breaker.transitionToOpenState();
-                    }
-                }
-            }
             return failed(message, attempt, e, reason, key);
         }
-        if (breaker != null) {
-            breaker.onSuccess(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
+        call.succeeded();
         stats.processed();
         if (key != null) {
             markProcessed(message, key);
@@ -337,17 +414,13 @@ public final class HandlerPipeline {
      * that both commit together; a failed attempt rolls both back.
      */
     private Outcome processInTransaction(InboundMessage message, @Nullable Object payload, int attempt, String key,
-            dev.warren.idempotency.TransactionalIdempotencyStore store) {
+            TransactionalIdempotencyStore store, HandlerCall call) {
         try {
             return store.inTransaction(() -> {
                 if (idempotency.claim(key) == IdempotencyStore.Claim.ALREADY_PROCESSED) {
-                    releaseAdmission();
-                    stats.duplicate();
-                    listener.duplicate(message.queue(), message.messageId());
-                    log.debug("Skipped duplicate message {} on queue {}", message.messageId(), message.queue());
-                    return Outcome.DUPLICATE;
+                    return duplicate(message);
                 }
-                Outcome outcome = invoke(message, payload, attempt, null);
+                Outcome outcome = invoke(message, payload, attempt, null, call);
                 if (!(outcome instanceof Outcome.Acknowledge)) {
                     throw new RollBack(outcome);
                 }
@@ -390,7 +463,7 @@ public final class HandlerPipeline {
             }
         }
         RetryPolicy retry = endpoint.settings().retry();
-        FailureClass failureClass = retry.classify(failure);
+        FailureClass failureClass = classify(failure, retry);
         stats.failed(failureClass);
         listener.failed(message.queue(), message.messageId(), failure, attempt, failureClass);
         boolean retriesLeft = attempt < retry.maxAttempts() && endpoint.settings().delivery() == Delivery.AT_LEAST_ONCE;
@@ -400,11 +473,59 @@ public final class HandlerPipeline {
         if (failureClass == FailureClass.UNKNOWN) {
             log.warn("Attempt {} of {} at message {} on queue {} failed with an unclassified {}; retrying. Declare it "
                     + "permanent or retryable to silence this: {}", attempt, retry.maxAttempts(), message.messageId(),
-                    message.queue(), failure.getClass().getName(), reason);
+                    message.queue(), failure.getClass().getName(), FailureReasons.redacted(reason));
         } else {
             log.info("Attempt {} of {} at message {} on queue {} failed transiently; retrying: {}", attempt,
-                    retry.maxAttempts(), message.messageId(), message.queue(), reason);
+                    retry.maxAttempts(), message.messageId(), message.queue(), FailureReasons.redacted(reason));
         }
         return new Outcome.Retry(retry.delayAfter(attempt, random), attempt, failureClass, reason);
+    }
+
+    /** How a failure counts: a stack overflow is permanent whatever the policy says, since it recurs on every attempt. */
+    static FailureClass classify(Throwable failure, RetryPolicy retry) {
+        return failure instanceof StackOverflowError ? FailureClass.PERMANENT : retry.classify(failure);
+    }
+
+    /**
+     * The handler call of one delivery, for the circuit breaker: whether the handler ran, how long,
+     * and how it ended. Only a call that reached the handler and did not fail permanently says
+     * something about the dependency behind the breaker; any other delivery gives its permit back.
+     */
+    private static final class HandlerCall {
+        private long startedNanos;
+        private boolean ran;
+        private @Nullable Throwable failure;
+
+        void started() {
+            startedNanos = System.nanoTime();
+        }
+
+        void succeeded() {
+            ran = true;
+        }
+
+        void failed(Throwable e) {
+            ran = true;
+            failure = e;
+        }
+
+        void reportTo(@Nullable CircuitBreaker breaker, RetryPolicy retry) {
+            if (breaker == null) {
+                return;
+            }
+            long duration = System.nanoTime() - startedNanos;
+            if (!ran || (failure != null && classify(failure, retry) == FailureClass.PERMANENT)) {
+                // Not called, or bad input, which says nothing about the dependency.
+                breaker.releasePermission();
+            } else if (failure == null) {
+                breaker.onSuccess(duration, TimeUnit.NANOSECONDS);
+            } else {
+                breaker.onError(duration, TimeUnit.NANOSECONDS, failure);
+                if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+                    // A failed trial call means the dependency is still down, whatever the rate says.
+                    breaker.transitionToOpenState();
+                }
+            }
+        }
     }
 }

@@ -53,7 +53,8 @@ public final class HeaderValues {
             double d = ((Number) value).doubleValue();
             return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 1e15 ? BigInteger.valueOf((long) d) : null;
         }
-        if (value instanceof CharSequence || value instanceof com.rabbitmq.client.LongString) {
+        // Spring AMQP hands over short AMQP long strings as String; a longer one is no count anyway.
+        if (value instanceof CharSequence) {
             String text = value.toString().trim();
             // A count has at most ten digits; longer text is not parsed at all.
             if (text.isEmpty() || text.length() > 11) {

@@ -1,5 +1,7 @@
 package dev.warren.internal.pipeline;
 
+import dev.warren.internal.WarrenHeaders;
+import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param redelivered whether the broker flagged it as redelivered
  * @param headers the application headers
  * @param contentEncoding the declared content encoding, if any
+ * @param size the body's size in bytes as the transport measured it: the length of {@code body},
+ *     unless the transport left an oversize body unread and passes an empty one
+ * @param publishedAt when the message was published, if the publisher said
  */
 public record InboundMessage(
         String queue,
@@ -21,15 +26,20 @@ public record InboundMessage(
         @Nullable String messageId,
         boolean redelivered,
         Map<String, Object> headers,
-        @Nullable String contentEncoding) {
+        @Nullable String contentEncoding,
+        long size,
+        @Nullable Instant publishedAt) {
 
-    /** Header that carries how many attempts were made before this delivery. */
-    public static final String ATTEMPTS_HEADER = "x-warren-attempts";
+    /** A message read whole, with its content encoding and publish time. */
+    public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,
+            boolean redelivered, Map<String, Object> headers, @Nullable String contentEncoding, @Nullable Instant publishedAt) {
+        this(queue, body, contentType, messageId, redelivered, headers, contentEncoding, body.length, publishedAt);
+    }
 
     /** A message without a content encoding. */
     public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,
             boolean redelivered, Map<String, Object> headers) {
-        this(queue, body, contentType, messageId, redelivered, headers, null);
+        this(queue, body, contentType, messageId, redelivered, headers, null, body.length, null);
     }
 
     /**
@@ -37,6 +47,6 @@ public record InboundMessage(
      * that does not hold a plausible count (see {@link HeaderValues#attempts}) makes it the first.
      */
     public int attempt() {
-        return HeaderValues.attempts(headers.get(ATTEMPTS_HEADER)) + 1;
+        return HeaderValues.attempts(headers.get(WarrenHeaders.ATTEMPTS)) + 1;
     }
 }

@@ -37,20 +37,20 @@ public final class StatsCounter {
         rateLimited.increment();
     }
 
-    /** Called by the transport once a retry copy is safely in its delay queue. */
-    public void retried() {
+    /** Once a retry copy is safely in its delay queue. */
+    void retried() {
         retried.increment();
     }
 
-    /** Called by the transport once a message is in the dead-letter queue. */
-    public void deadLettered() {
+    /** Once a message is in the dead-letter queue. */
+    void deadLettered() {
         deadLettered.increment();
     }
 
     /** Records the publish time of the message being delivered, for the queue's lag. */
-    public void delivered(java.util.@org.jspecify.annotations.Nullable Date publishedAt) {
+    void delivered(java.time.@org.jspecify.annotations.Nullable Instant publishedAt) {
         if (publishedAt != null) {
-            lastPublishedAtMillis = publishedAt.getTime();
+            lastPublishedAtMillis = publishedAt.toEpochMilli();
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.warren.internal.rabbit;
 
-import dev.warren.internal.pipeline.InboundMessage;
+import dev.warren.internal.WarrenHeaders;
+import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.internal.pipeline.Outcome;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,17 +14,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DeadLetterHeaders {
 
-    public static final String EXCEPTION_MESSAGE = "x-exception-message";
-    public static final String EXCEPTION_STACKTRACE = "x-exception-stacktrace";
-    public static final String ORIGINAL_EXCHANGE = "x-original-exchange";
-    public static final String ORIGINAL_ROUTING_KEY = "x-original-routingKey";
-    public static final String ORIGINAL_QUEUE = "x-original-queue";
-    public static final String ATTEMPTS = InboundMessage.ATTEMPTS_HEADER;
-    public static final String FAILED_AT = "x-warren-failed-at";
-
     /** The headers a dead letter gets from Warren, whatever the original carried under those names. */
-    private static final java.util.Set<String> ORIGIN_HEADERS = java.util.Set.of(ORIGINAL_EXCHANGE, ORIGINAL_ROUTING_KEY,
-            ORIGINAL_QUEUE, ATTEMPTS, FAILED_AT);
+    private static final java.util.Set<String> ORIGIN_HEADERS = java.util.Set.of(WarrenHeaders.ORIGINAL_EXCHANGE, WarrenHeaders.ORIGINAL_ROUTING_KEY,
+            WarrenHeaders.ORIGINAL_QUEUE, WarrenHeaders.ATTEMPTS, WarrenHeaders.FAILED_AT);
 
     /** Room left in the header frame for the AMQP properties other than headers. */
     private static final int FRAME_HEADROOM = 20_000;
@@ -53,23 +44,23 @@ public final class DeadLetterHeaders {
             @Nullable String exchange, @Nullable String routingKey, int frameMax) {
         Map<String, Object> headers = new LinkedHashMap<>(original);
         // A reason from an earlier failure is replaced below; it must not count against this one's room.
-        headers.remove(EXCEPTION_MESSAGE);
-        headers.remove(EXCEPTION_STACKTRACE);
-        headers.put(ORIGINAL_EXCHANGE, exchange == null ? "" : exchange);
-        headers.put(ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
-        headers.put(ORIGINAL_QUEUE, queue);
-        headers.put(ATTEMPTS, deadLetter.attempts());
-        headers.put(FAILED_AT, System.currentTimeMillis());
+        headers.remove(WarrenHeaders.EXCEPTION_MESSAGE);
+        headers.remove(WarrenHeaders.EXCEPTION_STACKTRACE);
+        headers.put(WarrenHeaders.ORIGINAL_EXCHANGE, exchange == null ? "" : exchange);
+        headers.put(WarrenHeaders.ORIGINAL_ROUTING_KEY, routingKey == null ? "" : routingKey);
+        headers.put(WarrenHeaders.ORIGINAL_QUEUE, queue);
+        headers.put(WarrenHeaders.ATTEMPTS, deadLetter.attempts());
+        headers.put(WarrenHeaders.FAILED_AT, System.currentTimeMillis());
         int frame = frameMax > 0 ? frameMax : DEFAULT_FRAME_MAX;
         // The reason comes first: original headers too large to leave room for it are cut.
         int reasonRoom = Math.min(deadLetter.reason().getBytes(StandardCharsets.UTF_8).length, MIN_REASON_BYTES) + 64;
         cutToFit(headers, headerRoom(frame) - reasonRoom, ORIGIN_HEADERS);
         // The stack trace gets what room is left.
         int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);
-        String message = truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
-        headers.put(EXCEPTION_MESSAGE, message);
-        budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - EXCEPTION_MESSAGE.length() - 16, 0);
-        headers.put(EXCEPTION_STACKTRACE, truncate(stackTrace(deadLetter.cause()), budget));
+        String message = FailureReasons.truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
+        headers.put(WarrenHeaders.EXCEPTION_MESSAGE, message);
+        budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - WarrenHeaders.EXCEPTION_MESSAGE.length() - 16, 0);
+        headers.put(WarrenHeaders.EXCEPTION_STACKTRACE, FailureReasons.truncate(FailureReasons.stackTrace(deadLetter.cause()), budget));
         return headers;
     }
 
@@ -135,24 +126,5 @@ public final class DeadLetterHeaders {
             size += String.valueOf(entry.getValue()).getBytes(StandardCharsets.UTF_8).length + 8;
         }
         return size;
-    }
-
-    public static String stackTrace(Throwable cause) {
-        StringWriter writer = new StringWriter();
-        cause.printStackTrace(new PrintWriter(writer));
-        return writer.toString();
-    }
-
-    /** Cuts a string to at most {@code maxBytes} of UTF-8 without splitting a character. */
-    public static String truncate(String value, int maxBytes) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxBytes) {
-            return value;
-        }
-        int end = maxBytes;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

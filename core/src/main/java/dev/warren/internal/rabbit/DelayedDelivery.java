@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import dev.warren.annotation.QueueType;
 import dev.warren.publish.Delay;
 import dev.warren.topology.BindingSpec;
@@ -29,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * queues all recover before any of them dead-letters (RabbitMQ's recovery barrier), so the hops
  * between levels and into the due queue hold; the last hop is the {@link DueForwarder}'s, which
  * publishes to the destination with confirms and acknowledges only then. The destination travels
- * in two headers, {@value #EXCHANGE_HEADER} and {@value #ROUTING_KEY_HEADER}.
+ * in two headers, {@code x-warren-delay-exchange} and {@code x-warren-delay-routing-key}.
  */
 public final class DelayedDelivery {
 
@@ -41,10 +42,6 @@ public final class DelayedDelivery {
     public static final String DUE_QUEUE = "warren.delay.due";
     /** Due messages that cannot be delivered (no such queue, no destination header), each with its reason. */
     public static final String DUE_DEAD_LETTER_QUEUE = QueueSpec.deadLetterQueueName(DUE_QUEUE);
-    /** The exchange a due message is published to: empty for a queue, the topic for an event. */
-    public static final String EXCHANGE_HEADER = "x-warren-delay-exchange";
-    /** The routing key a due message is published with: the queue, or the event's routing key. */
-    public static final String ROUTING_KEY_HEADER = "x-warren-delay-routing-key";
     static final String DELIVER = PREFIX + "deliver";
 
     private static final Topology TOPOLOGY = buildTopology();

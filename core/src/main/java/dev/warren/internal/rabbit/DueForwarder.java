@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.warren.internal.Threads;
@@ -51,7 +52,6 @@ public final class DueForwarder implements ChannelAwareMessageListener {
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     /** Due messages in flight at once: confirms are awaited asynchronously, so this bounds memory, not speed. */
     private static final int PREFETCH = 250;
-    private static final String REASON_HEADER = "x-exception-message";
 
     private final ConnectionFactory connectionFactory;
     private final PublisherChannels publisher;
@@ -119,11 +119,11 @@ public final class DueForwarder implements ChannelAwareMessageListener {
         long tag = properties.getDeliveryTag();
         try {
             Map<String, Object> headers = properties.getHeaders();
-            Object exchange = headers.get(DelayedDelivery.EXCHANGE_HEADER);
-            Object routingKey = headers.get(DelayedDelivery.ROUTING_KEY_HEADER);
+            Object exchange = headers.get(WarrenHeaders.DELAY_EXCHANGE);
+            Object routingKey = headers.get(WarrenHeaders.DELAY_ROUTING_KEY);
             if (exchange == null || routingKey == null) {
-                deadLetter(message, channel, "The due message has no " + DelayedDelivery.EXCHANGE_HEADER + " and "
-                        + DelayedDelivery.ROUTING_KEY_HEADER + " headers, so its destination is unknown");
+                deadLetter(message, channel, "The due message has no " + WarrenHeaders.DELAY_EXCHANGE + " and "
+                        + WarrenHeaders.DELAY_ROUTING_KEY + " headers, so its destination is unknown");
                 return;
             }
             forward(message, channel, exchange.toString(), routingKey.toString());
@@ -146,8 +146,8 @@ public final class DueForwarder implements ChannelAwareMessageListener {
             declaredTopics.add(exchange);
         }
         Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
-        headers.keySet().removeIf(name -> name.startsWith("x-warren-delay-") || name.equals("x-death")
-                || name.startsWith("x-first-death-") || name.startsWith("x-last-death-"));
+        headers.keySet().removeIf(name -> name.startsWith(WarrenHeaders.DELAY_PREFIX)
+                || WarrenHeaders.isBrokerDeath(name));
         pending.incrementAndGet();
         publisher.publish(exchange, routingKey, copy(properties, headers), message.getBody()).whenComplete((confirmation, failure) -> {
             try {
@@ -175,7 +175,7 @@ public final class DueForwarder implements ChannelAwareMessageListener {
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
         Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
-        headers.put(REASON_HEADER, reason);
+        headers.put(WarrenHeaders.EXCEPTION_MESSAGE, reason);
         pending.incrementAndGet();
         publisher.publish("", DelayedDelivery.DUE_DEAD_LETTER_QUEUE, copy(properties, headers), message.getBody())
                 .whenComplete((confirmation, failure) -> {

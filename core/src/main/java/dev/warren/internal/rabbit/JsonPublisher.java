@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import com.rabbitmq.client.AMQP;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
@@ -267,8 +268,8 @@ public final class JsonPublisher implements Warren {
         if (outgoing.properties.getHeaders() != null) {
             headers.putAll(outgoing.properties.getHeaders());
         }
-        headers.put(DelayedDelivery.EXCHANGE_HEADER, exchange);
-        headers.put(DelayedDelivery.ROUTING_KEY_HEADER, routingKey);
+        headers.put(WarrenHeaders.DELAY_EXCHANGE, exchange);
+        headers.put(WarrenHeaders.DELAY_ROUTING_KEY, routingKey);
         return new Route(DelayedDelivery.ENTRY, DelayedDelivery.routingKey(delay),
                 outgoing.properties.builder().headers(headers).build());
     }

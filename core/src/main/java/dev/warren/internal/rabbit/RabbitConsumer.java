@@ -1,18 +1,23 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import dev.warren.annotation.Delivery;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.internal.pipeline.Outcome;
+import dev.warren.internal.pipeline.PausableConsumer;
+import dev.warren.internal.pipeline.Settlement;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -37,21 +42,17 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * thread never runs either. A channel lost before that acknowledgement means a redelivery: the
  * copy may be doubled, never lost.
  */
-public final class RabbitConsumer implements ChannelAwareMessageListener, dev.warren.internal.pipeline.PausableConsumer {
+public final class RabbitConsumer implements ChannelAwareMessageListener, PausableConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitConsumer.class);
-
-    /** Header of a dead-lettered copy: permanent, transient or unknown. */
-    public static final String FAILURE_CLASS_HEADER = "x-warren-failure-class";
 
     private static final String DEFAULT_EXCHANGE = "";
 
     private final HandlerPipeline pipeline;
     private final PublisherChannels publisher;
     private final Duration confirmTimeout;
-    private final boolean ackFirst;
     private volatile boolean running;
-    private final java.util.concurrent.atomic.AtomicInteger pendingCopies = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pendingCopies = new AtomicInteger();
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new ToleratingPropertiesConverter();
 
@@ -61,7 +62,6 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         this.publisher = publisher;
         this.confirmTimeout = confirmTimeout;
         HandlerEndpoint endpoint = pipeline.endpoint();
-        this.ackFirst = endpoint.settings().delivery() == Delivery.AT_MOST_ONCE;
         SimpleMessageListenerContainer c = new SimpleMessageListenerContainer(connectionFactory);
         c.setQueueNames(endpoint.queue());
         c.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -143,43 +143,12 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     }
 
     @Override
-    public void onMessage(Message message, Channel channel) throws IOException {
+    public void onMessage(Message message, Channel channel) {
         MessageProperties properties = message.getMessageProperties();
-        long tag = properties.getDeliveryTag();
-        pipeline.stats().delivered(properties.getTimestamp());
-        if (!pipeline.awaitAdmission(() -> running)) {
-            // The circuit breaker is open and this consumer is being paused. The delivery stays
-            // unacknowledged: stopping the consumer closes its channel, which returns the message to
-            // the queue untouched, once.
-            return;
-        }
-        if (!pipeline.awaitPermit(() -> running)) {
-            pipeline.releaseAdmission();
-            return;
-        }
-        if (ackFirst) {
-            // At-most-once: the broker forgets the message before the handler runs. If it cannot, the
-            // message goes to another delivery, and processing it here as well would be a second time.
-            try {
-                channel.basicAck(tag, false);
-            } catch (com.rabbitmq.client.ShutdownSignalException | IllegalStateException e) {
-                pipeline.releaseAdmission();
-                log.warn("Could not acknowledge message {} on queue {} before processing it at most once ({}); "
-                        + "leaving it to its redelivery", properties.getMessageId(), queue(), e.getMessage());
-                return;
-            }
-        }
         InboundMessage inbound = new InboundMessage(queue(), message.getBody(), properties.getContentType(),
                 properties.getMessageId(), Boolean.TRUE.equals(properties.isRedelivered()), properties.getHeaders(),
-                properties.getContentEncoding());
-        Outcome outcome = pipeline.process(inbound);
-        if (outcome instanceof Outcome.Retry retry) {
-            retry(message, channel, retry);
-        } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
-            deadLetter(message, channel, deadLetter);
-        } else if (!ackFirst) {
-            acknowledge(channel, tag, properties.getMessageId());
-        }
+                properties.getContentEncoding(), properties.getTimestamp() == null ? null : properties.getTimestamp().toInstant());
+        pipeline.deliver(inbound, new ChannelSettlement(message, channel), () -> running);
         if (!running) {
             // A pause or stop began while this message was processed, often because its own failure
             // opened the breaker, so the stopping thread may have checked for pending copies before
@@ -190,95 +159,102 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     }
 
     /**
-     * Acknowledges a processed message. A channel that closed while the handler ran cannot: the
-     * broker redelivers the message, which the log says plainly instead of as a listener failure.
+     * Settles one delivery on its channel. A retry or dead-letter copy is published with the same
+     * body and properties, and the original acknowledged once the broker confirms the copy: the
+     * consumer thread does not wait for the confirm, so the original stays unacknowledged (and
+     * counts against prefetch) until then, and the acknowledgement goes out from the confirm
+     * thread. When the copy fails, the original is rejected without requeue (basic.reject, which
+     * counts toward the delivery limit on every RabbitMQ version) so that the broker's own
+     * dead-lettering moves it to the dead-letter queue.
      */
-    private void acknowledge(Channel channel, long tag, String messageId) throws IOException {
-        try {
-            channel.basicAck(tag, false);
-        } catch (com.rabbitmq.client.ShutdownSignalException | IllegalStateException e) {
-            log.warn("The connection to RabbitMQ closed before message {} on queue {} was acknowledged; the broker "
-                    + "delivers it again ({})", messageId, queue(), e.getMessage());
+    private final class ChannelSettlement implements Settlement {
+        private final Message message;
+        private final Channel channel;
+        private final long tag;
+        private boolean acknowledged;
+
+        ChannelSettlement(Message message, Channel channel) {
+            this.message = message;
+            this.channel = channel;
+            this.tag = message.getMessageProperties().getDeliveryTag();
         }
-    }
 
-    private void retry(Message message, Channel channel, Outcome.Retry retry) {
-        MessageProperties properties = message.getMessageProperties();
-        Map<String, Object> headers = DeadLetterHeaders.withHeader(properties.getHeaders(), DeadLetterHeaders.ATTEMPTS,
-                retry.attemptsMade(), channel.getConnection().getFrameMax());
-        String delayQueue = QueueSpec.delayQueueName(queue(), retry.delay());
-        republish(message, channel, DEFAULT_EXCHANGE, delayQueue, headers, () -> {
-            pipeline.stats().retried();
-            pipeline.listener().retried(queue(), properties.getMessageId(), retry.attemptsMade(), retry.delay());
-            log.debug("Message {} on queue {} waits {} in {} ({})", properties.getMessageId(), queue(), retry.delay(),
-                    delayQueue, retry.reason());
-        }, () -> log.error("Could not put message {} from queue {} into its delay queue {}; the broker dead-letters it to "
-                + "{}.dlq instead of retrying it. Failure: {}", properties.getMessageId(), queue(), delayQueue, queue(),
-                retry.reason()));
-    }
-
-    private void deadLetter(Message message, Channel channel, Outcome.DeadLetter deadLetter) {
-        MessageProperties properties = message.getMessageProperties();
-        Map<String, Object> headers = DeadLetterHeaders.of(properties.getHeaders(), deadLetter, queue(),
-                properties.getReceivedExchange(), properties.getReceivedRoutingKey(), channel.getConnection().getFrameMax());
-        headers.put(FAILURE_CLASS_HEADER, deadLetter.failureClass().headerValue());
-        republish(message, channel, Topology.DEAD_LETTER_EXCHANGE, queue(), headers, () -> {
-            pipeline.stats().deadLettered();
-            pipeline.listener().deadLettered(queue(), properties.getMessageId(), deadLetter.reason(), deadLetter.attempts());
-            log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}",
-                    properties.getMessageId(), queue(), QueueSpec.deadLetterQueueName(queue()), deadLetter.attempts(),
-                    deadLetter.failureClass().headerValue(), deadLetter.reason());
-        }, () -> log.error("Could not republish message {} from queue {} with its failure reason; the broker dead-letters it "
-                + "to {}.dlq without the reason headers. Handler failure: {}", properties.getMessageId(), queue(), queue(),
-                deadLetter.reason()));
-    }
-
-    /**
-     * Publishes a copy with the same body and properties and the given headers, and acknowledges
-     * the original once the broker confirms the copy. The consumer thread does not wait for the
-     * confirm: the original stays unacknowledged (and counts against prefetch) until then, and the
-     * acknowledgement goes out from the confirm thread. When the copy fails, the original is
-     * rejected without requeue (basic.reject, which counts toward the delivery limit on every
-     * RabbitMQ version) so that the broker's own dead-lettering moves it to the dead-letter queue.
-     */
-    private void republish(Message message, Channel channel, String exchange, String routingKey, Map<String, Object> headers,
-            Runnable onCopied, Runnable onFailed) {
-        MessageProperties properties = message.getMessageProperties();
-        long tag = properties.getDeliveryTag();
-        AMQP.BasicProperties copy = propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
-                .headers(headers)
-                .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
-                .build();
-        pendingCopies.incrementAndGet();
-        publisher.publish(exchange, routingKey, copy, message.getBody()).whenComplete((confirmation, failure) -> {
+        @Override
+        public boolean acknowledge() {
             try {
-                boolean copied = failure == null && confirmation.routed();
-                if (failure != null || !copied) {
-                    log.debug("Republishing message {} to '{}' / '{}' failed: {}", properties.getMessageId(), exchange,
-                            routingKey, failure != null ? failure.toString() : confirmation.returnedReason());
-                }
-                settle(channel, tag, copied);
-                (copied ? onCopied : onFailed).run();
-            } finally {
-                copySettled();
-            }
-        });
-    }
-
-    private void settle(Channel channel, long tag, boolean copied) {
-        if (ackFirst) {
-            return;
-        }
-        try {
-            if (copied) {
                 channel.basicAck(tag, false);
-            } else {
-                channel.basicReject(tag, false);
+                acknowledged = true;
+                return true;
+            } catch (IOException | ShutdownSignalException | IllegalStateException e) {
+                log.debug("Could not acknowledge a message on queue {}: {}", queue(), e.toString());
+                return false;
             }
-        } catch (IOException | RuntimeException e) {
-            // The channel closed meanwhile: the broker redelivers the original, so the copy may be doubled, never lost.
-            log.warn("Could not settle a message on queue {} after republishing it ({}); the broker redelivers it", queue(),
-                    e.toString());
+        }
+
+        @Override
+        public CompletionStage<Copy> retryLater(Outcome.Retry retry) {
+            Map<String, Object> headers = DeadLetterHeaders.withHeader(message.getMessageProperties().getHeaders(),
+                    WarrenHeaders.ATTEMPTS, retry.attemptsMade(), channel.getConnection().getFrameMax());
+            return copy(DEFAULT_EXCHANGE, QueueSpec.delayQueueName(queue(), retry.delay()), headers);
+        }
+
+        @Override
+        public CompletionStage<Copy> deadLetter(Outcome.DeadLetter deadLetter) {
+            MessageProperties properties = message.getMessageProperties();
+            Map<String, Object> headers = DeadLetterHeaders.of(properties.getHeaders(), deadLetter, queue(),
+                    properties.getReceivedExchange(), properties.getReceivedRoutingKey(), channel.getConnection().getFrameMax());
+            headers.put(WarrenHeaders.FAILURE_CLASS, deadLetter.failureClass().headerValue());
+            return copy(Topology.DEAD_LETTER_EXCHANGE, queue(), headers);
+        }
+
+        @Override
+        public void handBack() {
+            if (running) {
+                // Still consuming: return it now. A stopping consumer leaves it unacknowledged
+                // instead, and closing the channel returns it once, rather than the broker handing it
+                // straight back to a consumer that cannot take it.
+                reject(true);
+            }
+        }
+
+        private CompletionStage<Copy> copy(String exchange, String routingKey, Map<String, Object> headers) {
+            MessageProperties properties = message.getMessageProperties();
+            AMQP.BasicProperties copy = propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
+                    .headers(headers)
+                    .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
+                    .build();
+            pendingCopies.incrementAndGet();
+            return publisher.publish(exchange, routingKey, copy, message.getBody()).handle((confirmation, failure) -> {
+                try {
+                    boolean copied = failure == null && confirmation.routed();
+                    if (!copied) {
+                        log.debug("Republishing message {} to '{}' / '{}' failed: {}", properties.getMessageId(), exchange,
+                                routingKey, failure != null ? failure.toString() : confirmation.returnedReason());
+                    }
+                    if (!acknowledged) {
+                        if (copied) {
+                            acknowledge();
+                        } else {
+                            reject(false);
+                        }
+                    }
+                    return copied ? Copy.MADE : Copy.FELL_BACK;
+                } finally {
+                    copySettled();
+                }
+            });
+        }
+
+        private void reject(boolean requeue) {
+            if (acknowledged) {
+                return;
+            }
+            try {
+                channel.basicReject(tag, requeue);
+            } catch (IOException | RuntimeException e) {
+                // The channel closed meanwhile: the broker redelivers the original, so a copy may be doubled, never lost.
+                log.warn("Could not settle a message on queue {} ({}); the broker delivers it again", queue(), e.toString());
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
+import dev.warren.internal.deadletter.FailureReasons;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -47,19 +49,13 @@ public final class RabbitDeadLetters implements DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitDeadLetters.class);
 
-    /** Marks the copies of one replay pass, so that the pass knows them when they fail again. */
-    static final String REPLAY_PASS_HEADER = "x-warren-replay-pass";
-
     /** Reason and origin headers of a dead letter, dropped from a replayed copy so that a new failure writes its own. */
-    private static final List<String> FAILURE_HEADERS = List.of(DeadLetterHeaders.EXCEPTION_MESSAGE,
-            DeadLetterHeaders.EXCEPTION_STACKTRACE, DeadLetterHeaders.ORIGINAL_EXCHANGE, DeadLetterHeaders.ORIGINAL_ROUTING_KEY,
-            DeadLetterHeaders.ORIGINAL_QUEUE, DeadLetterHeaders.ATTEMPTS, DeadLetterHeaders.FAILED_AT,
-            RabbitConsumer.FAILURE_CLASS_HEADER, "x-death", "x-first-death-exchange", "x-first-death-queue",
-            "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason");
+    private static final List<String> FAILURE_HEADERS = List.of(WarrenHeaders.EXCEPTION_MESSAGE,
+            WarrenHeaders.EXCEPTION_STACKTRACE, WarrenHeaders.ORIGINAL_EXCHANGE, WarrenHeaders.ORIGINAL_ROUTING_KEY,
+            WarrenHeaders.ORIGINAL_QUEUE, WarrenHeaders.ATTEMPTS, WarrenHeaders.FAILED_AT,
+            WarrenHeaders.FAILURE_CLASS, WarrenHeaders.X_DEATH, "x-first-death-exchange", "x-first-death-queue",
+            WarrenHeaders.FIRST_DEATH_REASON, "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason");
 
-    private static final Pattern EXCEPTION_TYPE = Pattern.compile("^([\\w$.]+?)(?::|$)");
-    private static final Pattern FRAME = Pattern.compile("^\\s*at ([^(]+)");
-    private static final int FINGERPRINT_FRAMES = 3;
 
     private final ConnectionFactory connectionFactory;
     private final TopologyDeclarer declarer;
@@ -116,19 +112,7 @@ public final class RabbitDeadLetters implements DeadLetters {
 
     @Override
     public List<FailureGroup> groups(String queue) {
-        Map<String, List<DeadLetter>> byFingerprint = new LinkedHashMap<>();
-        for (DeadLetter letter : peek(queue, MAX_MESSAGES)) {
-            byFingerprint.computeIfAbsent(letter.fingerprint(), k -> new ArrayList<>()).add(letter);
-        }
-        List<FailureGroup> groups = new ArrayList<>();
-        byFingerprint.forEach((fingerprint, letters) -> {
-            List<Instant> times = letters.stream().map(DeadLetter::failedAt).filter(Objects::nonNull).sorted().toList();
-            DeadLetter example = letters.get(0);
-            groups.add(new FailureGroup(fingerprint, example.exceptionType(), example.reason(), letters.size(),
-                    times.isEmpty() ? null : times.get(0), times.isEmpty() ? null : times.get(times.size() - 1)));
-        });
-        groups.sort((a, b) -> Long.compare(b.count(), a.count()));
-        return groups;
+        return FailureReasons.groups(peek(queue, MAX_MESSAGES));
     }
 
     @Override
@@ -147,7 +131,7 @@ public final class RabbitDeadLetters implements DeadLetters {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             FAILURE_HEADERS.forEach(headers::remove);
             headers.put(REPLAYS_HEADER, letter.replays() + 1);
-            headers.put(REPLAY_PASS_HEADER, pass);
+            headers.put(WarrenHeaders.REPLAY_PASS, pass);
             return new Target(options.targetQueue() != null ? options.targetQueue() : letter.originalQueue(), headers);
         });
         if (!options.dryRun()) {
@@ -167,7 +151,7 @@ public final class RabbitDeadLetters implements DeadLetters {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             headers.put(DISCARD_REASON_HEADER, reason);
             headers.put(DISCARDED_BY_HEADER, operator);
-            headers.put("x-warren-discarded-at", System.currentTimeMillis());
+            headers.put(WarrenHeaders.DISCARDED_AT, System.currentTimeMillis());
             return new Target(DISCARDED_QUEUE, headers);
         });
         log.warn("Discarded {} dead letters from {} ({}) to {}, by {}: {}", moved.moved, deadLetterQueue(queue), selection,
@@ -211,7 +195,7 @@ public final class RabbitDeadLetters implements DeadLetters {
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(MOVE_WINDOW);
         List<java.util.concurrent.CompletableFuture<Boolean>> copies = new ArrayList<>();
         read(deadLetterQueue(queue), MAX_MESSAGES, (channel, response, letter) -> {
-            if (pass != null && pass.equals(String.valueOf(letter.headers().get(REPLAY_PASS_HEADER)))) {
+            if (pass != null && pass.equals(String.valueOf(letter.headers().get(WarrenHeaders.REPLAY_PASS)))) {
                 return; // a copy this pass replayed came back; it stays for the next pass
             }
             moved.examined++;
@@ -362,52 +346,24 @@ public final class RabbitDeadLetters implements DeadLetters {
         if (properties.getHeaders() != null) {
             properties.getHeaders().forEach((name, value) -> headers.put(name, plain(value)));
         }
-        String originalQueue = text(headers.get(DeadLetterHeaders.ORIGINAL_QUEUE));
+        String originalQueue = text(headers.get(WarrenHeaders.ORIGINAL_QUEUE));
         if (originalQueue == null) {
             originalQueue = dlq.substring(0, dlq.length() - ".dlq".length());
         }
-        String stackTrace = text(headers.get(DeadLetterHeaders.EXCEPTION_STACKTRACE));
-        String reason = text(headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE));
+        String stackTrace = text(headers.get(WarrenHeaders.EXCEPTION_STACKTRACE));
+        String reason = text(headers.get(WarrenHeaders.EXCEPTION_MESSAGE));
         if (reason == null) {
-            String brokerReason = text(headers.get("x-first-death-reason"));
+            String brokerReason = text(headers.get(WarrenHeaders.FIRST_DEATH_REASON));
             reason = brokerReason != null ? "dead-lettered by the broker: " + brokerReason : "no reason recorded";
         }
-        String exceptionType = exceptionType(stackTrace);
-        Object failedAt = headers.get(DeadLetterHeaders.FAILED_AT);
+        String exceptionType = FailureReasons.exceptionType(stackTrace);
+        Object failedAt = headers.get(WarrenHeaders.FAILED_AT);
         Instant failed = failedAt instanceof Number n ? Instant.ofEpochMilli(n.longValue())
                 : properties.getTimestamp() != null ? properties.getTimestamp().toInstant() : null;
         return new DeadLetter(properties.getMessageId(), originalQueue, reason, exceptionType, stackTrace,
-                number(headers.get(DeadLetterHeaders.ATTEMPTS)), text(headers.get(RabbitConsumer.FAILURE_CLASS_HEADER)), failed,
-                fingerprint(exceptionType, stackTrace, reason), number(headers.get(REPLAYS_HEADER)), properties.getContentType(),
+                number(headers.get(WarrenHeaders.ATTEMPTS)), text(headers.get(WarrenHeaders.FAILURE_CLASS)), failed,
+                FailureReasons.fingerprint(exceptionType, stackTrace, reason), number(headers.get(REPLAYS_HEADER)), properties.getContentType(),
                 response.getBody(), Collections.unmodifiableMap(headers));
-    }
-
-    /** The type of the exception whose stack trace this is, from its first line. */
-    public static @Nullable String exceptionType(@Nullable String stackTrace) {
-        if (stackTrace == null) {
-            return null;
-        }
-        Matcher matcher = EXCEPTION_TYPE.matcher(stackTrace.lines().findFirst().orElse(""));
-        return matcher.find() ? matcher.group(1) : null;
-    }
-
-    /** The exception type and its top frames without line numbers, so that one bug is one group across deploys. */
-    public static String fingerprint(@Nullable String exceptionType, @Nullable String stackTrace, String reason) {
-        StringBuilder key = new StringBuilder();
-        if (exceptionType != null && stackTrace != null) {
-            key.append(exceptionType);
-            stackTrace.lines().map(FRAME::matcher).filter(Matcher::find).limit(FINGERPRINT_FRAMES)
-                    .forEach(frame -> key.append('|').append(frame.group(1).trim()));
-        } else {
-            // No stack trace: group by the reason with the numbers taken out.
-            key.append(reason.replaceAll("\\d+", "#"));
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
     }
 
     private static Object plain(Object value) {

@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import dev.warren.internal.pipeline.HeaderValues;
@@ -14,23 +15,21 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
  * the first entry of {@code x-death} to a table while it converts a delivery, before any listener
  * runs; a producer that set it to a list of anything else would make the conversion throw on every
  * redelivery and the consumer restart in a loop. Such an {@code x-death} is moved to
- * {@value #INVALID_X_DEATH}, as text, and the delivery goes on. Called on consumer threads; stateless.
+ * {@code x-warren-invalid-x-death}, as text, and the delivery goes on. Called on consumer threads; stateless.
  */
 final class ToleratingPropertiesConverter extends DefaultMessagePropertiesConverter {
 
     /** Where a malformed {@code x-death} goes, cut to a readable length. */
-    static final String INVALID_X_DEATH = "x-warren-invalid-x-death";
 
-    private static final String X_DEATH = "x-death";
 
     private static final int MAX_KEPT_CHARS = 1_024;
 
     @Override
     public MessageProperties toMessageProperties(AMQP.BasicProperties source, Envelope envelope, String charset) {
         Map<String, Object> headers = source.getHeaders();
-        if (headers != null && headers.containsKey(X_DEATH) && !isDeathList(headers.get(X_DEATH))) {
+        if (headers != null && headers.containsKey(WarrenHeaders.X_DEATH) && !isDeathList(headers.get(WarrenHeaders.X_DEATH))) {
             Map<String, Object> sane = new LinkedHashMap<>(headers);
-            sane.put(INVALID_X_DEATH, HeaderValues.printable(sane.remove(X_DEATH), MAX_KEPT_CHARS));
+            sane.put(WarrenHeaders.INVALID_X_DEATH, HeaderValues.printable(sane.remove(WarrenHeaders.X_DEATH), MAX_KEPT_CHARS));
             source = source.builder().headers(sane).build();
         }
         return super.toMessageProperties(source, envelope, charset);

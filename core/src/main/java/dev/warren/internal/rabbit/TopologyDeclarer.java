@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -419,7 +420,7 @@ public final class TopologyDeclarer {
         void write(String exchange) {
             run("write", "exchange", exchange.isEmpty() ? Permissions.DEFAULT_EXCHANGE : exchange, channel -> {
                 AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                        .headers(java.util.Map.of("x-warren-permission-check", true)).build();
+                        .headers(java.util.Map.of(WarrenHeaders.PERMISSION_CHECK, true)).build();
                 channel.basicPublish(exchange, ROUTING_KEY + "." + java.util.UUID.randomUUID(), properties, new byte[0]);
                 // A round trip: the broker has handled the publish, and closed the channel if it refused it.
                 channel.basicQos(0);

@@ -67,6 +67,12 @@ class HandlerPipelineTests {
         }
     }
 
+    static class LimitedHandler {
+        @Consumer(queue = "limited", rateLimit = "2/s")
+        void process(Item item) {
+        }
+    }
+
     private static final JsonMapper DEFAULT_MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -231,6 +237,130 @@ class HandlerPipelineTests {
                 Map.of("__TypeId__", "java.lang.String")));
 
         assertThat(decoded).isEqualTo(List.of(new Item("Z", 9)));
+    }
+
+    /**
+     * Six consumers at once against two permits a second: the last two find the next period's
+     * permits reserved too. Each must wait for a later permit, never give up on its delivery.
+     */
+    @Test
+    void everyConsumerGetsAPermitWhenMoreWaitThanAPeriodAllows() throws Exception {
+        HandlerEndpoint endpoint = endpoint(new LimitedHandler());
+        HandlerPipeline pipeline = new HandlerPipeline(endpoint, DEFAULT_MAPPER, PayloadValidator.NONE,
+                new dev.warren.idempotency.InMemoryIdempotencyStore(100, java.time.Clock.systemUTC()), new java.util.Random(1),
+                null, HandlerPipeline.rateLimiter(endpoint), io.micrometer.observation.ObservationRegistry.NOOP);
+        java.util.concurrent.ExecutorService consumers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Boolean>> permits = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                permits.add(consumers.submit(() -> {
+                    start.await();
+                    return pipeline.awaitPermit(() -> true);
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<Boolean> permit : permits) {
+                assertThat(permit.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            consumers.shutdownNow();
+        }
+    }
+
+    static class PermanentlyFailingHandler {
+        @Consumer(queue = "refusing", rateLimit = "1/m")
+        void charge(Item item) {
+            if (item.quantity() < 0) {
+                throw new dev.warren.failure.PermanentFailureException("negative quantity");
+            }
+        }
+    }
+
+    /** Settles by recording; a copy can be made to fail as a closed channel or session would. */
+    static final class RecordingSettlement implements Settlement {
+        final List<String> calls = new ArrayList<>();
+        RuntimeException copyFailure;
+
+        @Override
+        public boolean acknowledge() {
+            calls.add("acknowledge");
+            return true;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Copy> retryLater(Outcome.Retry retry) {
+            calls.add("retry");
+            return copied();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Copy> deadLetter(Outcome.DeadLetter deadLetter) {
+            calls.add("dead-letter");
+            return copied();
+        }
+
+        private java.util.concurrent.CompletionStage<Copy> copied() {
+            if (copyFailure != null) {
+                throw copyFailure;
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(Copy.MADE);
+        }
+
+        @Override
+        public void handBack() {
+            calls.add("hand back");
+        }
+    }
+
+    private static HandlerPipeline guardedPipeline(io.github.resilience4j.circuitbreaker.CircuitBreaker breaker) {
+        HandlerEndpoint endpoint = endpoint(new PermanentlyFailingHandler());
+        return new HandlerPipeline(endpoint, DEFAULT_MAPPER, PayloadValidator.NONE,
+                new dev.warren.idempotency.InMemoryIdempotencyStore(100, java.time.Clock.systemUTC()), new java.util.Random(1),
+                breaker, HandlerPipeline.rateLimiter(endpoint), io.micrometer.observation.ObservationRegistry.NOOP);
+    }
+
+    private static io.github.resilience4j.circuitbreaker.CircuitBreaker halfOpenBreaker(int trialCalls) {
+        io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+                "trial", io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                        .permittedNumberOfCallsInHalfOpenState(trialCalls).build());
+        breaker.transitionToOpenState();
+        breaker.transitionToHalfOpenState();
+        return breaker;
+    }
+
+    /**
+     * A transport whose copy fails (a closed channel, a JMS send that throws) after the breaker
+     * admitted the delivery: the trial permit comes back, or a half-open breaker would wait forever.
+     */
+    @Test
+    void theBreakerPermitComesBackWhenTheTransportCannotSettle() {
+        io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = halfOpenBreaker(1);
+        RecordingSettlement settlement = new RecordingSettlement();
+        settlement.copyFailure = new IllegalStateException("session closed");
+
+        assertThatThrownBy(() -> guardedPipeline(breaker).deliver(message("refusing", "{\"sku\":\"A\",\"quantity\":-1}",
+                Map.of()), settlement, () -> true)).hasMessage("session closed");
+
+        assertThat(settlement.calls).containsExactly("dead-letter");
+        assertThat(breaker.tryAcquirePermission()).as("the trial permit is free again").isTrue();
+    }
+
+    /** A consumer stopping while it waits for the rate limiter hands the delivery back, and the breaker's permit with it. */
+    @Test
+    void aDeliveryHandedBackWhileWaitingForARatePermitGivesTheBreakerPermitBack() {
+        io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = halfOpenBreaker(2);
+        HandlerPipeline pipeline = guardedPipeline(breaker);
+        RecordingSettlement first = new RecordingSettlement();
+        RecordingSettlement second = new RecordingSettlement();
+
+        pipeline.deliver(message("refusing", "{\"sku\":\"A\",\"quantity\":1}", Map.of()), first, () -> true);
+        pipeline.deliver(message("refusing", "{\"sku\":\"B\",\"quantity\":1}", Map.of()), second, () -> false);
+
+        assertThat(first.calls).containsExactly("acknowledge");
+        assertThat(second.calls).containsExactly("hand back");
+        assertThat(breaker.tryAcquirePermission()).as("the second trial permit is free again").isTrue();
+        assertThat(pipeline.stats().snapshot().processed()).isEqualTo(1);
     }
 
     private static HandlerPipeline pipeline(Object handler, JsonMapper mapper) {

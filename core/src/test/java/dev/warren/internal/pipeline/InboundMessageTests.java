@@ -1,5 +1,6 @@
 package dev.warren.internal.pipeline;
 
+import dev.warren.internal.WarrenHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
@@ -53,7 +54,7 @@ class InboundMessageTests {
 
     private static InboundMessage withAttempts(Object value) {
         Map<String, Object> headers = new HashMap<>();
-        headers.put(InboundMessage.ATTEMPTS_HEADER, value);
+        headers.put(WarrenHeaders.ATTEMPTS, value);
         return message(headers);
     }
 

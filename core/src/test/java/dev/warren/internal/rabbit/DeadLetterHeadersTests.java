@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.deadletter.FailureReasons;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
@@ -13,9 +14,9 @@ class DeadLetterHeadersTests {
 
     @Test
     void truncateKeepsStringsWithinTheLimitUnchanged() {
-        assertThat(DeadLetterHeaders.truncate("héllo", 6)).isEqualTo("héllo");
-        assertThat(DeadLetterHeaders.truncate("héllo", 100)).isEqualTo("héllo");
-        assertThat(DeadLetterHeaders.truncate("", 0)).isEmpty();
+        assertThat(FailureReasons.truncate("héllo", 6)).isEqualTo("héllo");
+        assertThat(FailureReasons.truncate("héllo", 100)).isEqualTo("héllo");
+        assertThat(FailureReasons.truncate("", 0)).isEmpty();
     }
 
     @Test
@@ -25,7 +26,7 @@ class DeadLetterHeadersTests {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
 
         for (int limit = 0; limit <= bytes.length; limit++) {
-            String cut = DeadLetterHeaders.truncate(value, limit);
+            String cut = FailureReasons.truncate(value, limit);
             int cutBytes = cut.getBytes(StandardCharsets.UTF_8).length;
 
             assertThat(cutBytes).as("bytes for limit %d", limit).isLessThanOrEqualTo(limit);
@@ -40,14 +41,14 @@ class DeadLetterHeadersTests {
     void truncateCutsInTheMiddleOfAFourByteCharacterToBeforeIt() {
         String value = "ab\uD83D\uDE00cd";
 
-        assertThat(DeadLetterHeaders.truncate(value, 3)).isEqualTo("ab");
-        assertThat(DeadLetterHeaders.truncate(value, 5)).isEqualTo("ab");
-        assertThat(DeadLetterHeaders.truncate(value, 6)).isEqualTo("ab\uD83D\uDE00");
+        assertThat(FailureReasons.truncate(value, 3)).isEqualTo("ab");
+        assertThat(FailureReasons.truncate(value, 5)).isEqualTo("ab");
+        assertThat(FailureReasons.truncate(value, 6)).isEqualTo("ab\uD83D\uDE00");
     }
 
     @Test
     void stackTraceContainsTheExceptionAndItsFrames() {
-        String trace = DeadLetterHeaders.stackTrace(new IllegalStateException("boom"));
+        String trace = FailureReasons.stackTrace(new IllegalStateException("boom"));
 
         assertThat(trace).startsWith("java.lang.IllegalStateException: boom")
                 .contains("at " + DeadLetterHeadersTests.class.getName() + ".stackTraceContainsTheExceptionAndItsFrames");
@@ -115,7 +116,7 @@ class DeadLetterHeadersTests {
 
         String trace = (String) headers.get("x-exception-stacktrace");
         assertThat(trace).startsWith("java.lang.IllegalStateException: deep").contains("\tat ");
-        assertThat(trace.length()).isLessThan(DeadLetterHeaders.stackTrace(deadLetter.cause()).length());
+        assertThat(trace.length()).isLessThan(FailureReasons.stackTrace(deadLetter.cause()).length());
         assertThat(headerFrameSize(headers)).isLessThan(frameMax);
     }
 

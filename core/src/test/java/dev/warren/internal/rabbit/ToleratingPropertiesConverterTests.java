@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,17 +27,17 @@ class ToleratingPropertiesConverterTests {
     void aForgedXDeathIsMovedAsideAndTheDeliveryConverts() {
         MessageProperties text = convert(Map.of("x-death", "forged", "tenant", "acme"));
         assertThat(text.getHeaders()).doesNotContainKey("x-death").containsEntry("tenant", "acme")
-                .containsEntry(ToleratingPropertiesConverter.INVALID_X_DEATH, "forged");
+                .containsEntry(WarrenHeaders.INVALID_X_DEATH, "forged");
 
         MessageProperties listOfNumbers = convert(Map.of("x-death", List.of(1, 2)));
-        assertThat(listOfNumbers.getHeaders()).containsEntry(ToleratingPropertiesConverter.INVALID_X_DEATH, "[1, 2]");
+        assertThat(listOfNumbers.getHeaders()).containsEntry(WarrenHeaders.INVALID_X_DEATH, "[1, 2]");
     }
 
     @Test
     void theBrokersXDeathIsKept() {
         List<Map<String, Object>> deaths = List.of(Map.of("count", 2L, "reason", "expired", "queue", "q.retry.1s"));
         MessageProperties properties = convert(Map.of("x-death", deaths));
-        assertThat(properties.getHeaders()).containsKey("x-death").doesNotContainKey(ToleratingPropertiesConverter.INVALID_X_DEATH);
+        assertThat(properties.getHeaders()).containsKey("x-death").doesNotContainKey(WarrenHeaders.INVALID_X_DEATH);
         assertThat(properties.getRetryCount()).isEqualTo(2);
     }
 

@@ -1,11 +1,13 @@
 package dev.warren.jms.internal;
 
+import dev.warren.internal.WarrenHeaders;
 import dev.warren.annotation.Delivery;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.internal.pipeline.Outcome;
 import dev.warren.internal.pipeline.PausableConsumer;
+import dev.warren.internal.pipeline.Settlement;
 import dev.warren.topology.QueueSpec;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -17,8 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jms.support.JmsUtils;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.jms.listener.SessionAwareMessageListener;
 import org.springframework.jms.support.destination.DestinationResolver;
@@ -156,60 +161,72 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
 
     @Override
     public void onMessage(Message message, Session session) throws JMSException {
-        pipeline.stats().delivered(message.getJMSTimestamp() > 0 ? new java.util.Date(message.getJMSTimestamp()) : null);
-        if (!pipeline.awaitAdmission(() -> running)) {
-            // Paused by the circuit breaker: the rollback puts the message back untouched.
-            throw new HandBack();
+        InboundMessage inbound = JmsMessages.inbound(queue(), message, pipeline.maxMessageSize());
+        // A copy that cannot be sent throws out of here: the rollback has the provider deliver the message again.
+        pipeline.deliver(inbound, new TransactedSettlement(message, session), () -> running);
+    }
+
+    /**
+     * Settles one delivery in the consumer's transacted session: a copy is sent in the same
+     * transaction as the acknowledgement, which the container commits when {@link #onMessage}
+     * returns, so the two happen together or not at all; a failed send rolls both back.
+     */
+    private final class TransactedSettlement implements Settlement {
+        private final Message message;
+        private final Session session;
+
+        TransactedSettlement(Message message, Session session) {
+            this.message = message;
+            this.session = session;
         }
-        if (!pipeline.awaitPermit(() -> running)) {
-            pipeline.releaseAdmission();
-            throw new HandBack();
-        }
-        if (ackFirst) {
-            // At-most-once: the provider forgets the message before the handler runs.
-            session.commit();
-        }
-        InboundMessage inbound;
-        Outcome outcome;
-        long size = JmsMessages.bodySize(message);
-        if (size > pipeline.maxMessageSize()) {
-            // Measured without reading: an oversize body is not copied into memory for the pipeline.
-            inbound = JmsMessages.inbound(queue(), message, new byte[0]);
-            outcome = pipeline.refuseOversize(inbound, size);
-        } else {
-            byte[] body = JmsMessages.body(message);
-            inbound = JmsMessages.inbound(queue(), message, body == null ? new byte[0] : body);
-            if (body == null) {
-                inbound = new InboundMessage(inbound.queue(), inbound.body(), "jms/" + message.getClass().getSimpleName(),
-                        inbound.messageId(), inbound.redelivered(), inbound.headers());
+
+        @Override
+        public boolean acknowledge() {
+            try {
+                // At-most-once commits before the handler runs; at-least-once leaves the commit to the
+                // container, once the listener has returned.
+                if (ackFirst) {
+                    session.commit();
+                }
+                return true;
+            } catch (JMSException e) {
+                log.debug("Could not commit a message on queue {}: {}", queue(), e.toString());
+                return false;
             }
-            outcome = pipeline.process(inbound);
         }
-        if (ackFirst) {
-            return;
+
+        @Override
+        public CompletionStage<Copy> retryLater(Outcome.Retry retry) {
+            try {
+                retries.schedule(session, message, inbox(pipeline.endpoint()), retry.delay(), retry.attemptsMade());
+            } catch (JMSException e) {
+                throw JmsUtils.convertJmsAccessException(e);
+            }
+            return CompletableFuture.completedFuture(Copy.MADE);
         }
-        if (outcome instanceof Outcome.Retry retry) {
-            retries.schedule(session, message, inbox(pipeline.endpoint()), retry.delay(), retry.attemptsMade());
-            pipeline.stats().retried();
-            pipeline.listener().retried(queue(), inbound.messageId(), retry.attemptsMade(), retry.delay());
-            log.debug("Message {} on queue {} waits {} ({})", inbound.messageId(), queue(), retry.delay(), retry.reason());
-        } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
-            String dlq = QueueSpec.deadLetterQueueName(queue());
-            Message copy = JmsMessages.copy(session, message, JmsMessages.failure(inbox(pipeline.endpoint()), deadLetter.reason(),
-                    deadLetter.cause(), deadLetter.attempts(), deadLetter.failureClass().headerValue()), Set.of());
-            send(session, dlq, copy, Duration.ZERO);
-            pipeline.stats().deadLettered();
-            pipeline.listener().deadLettered(queue(), inbound.messageId(), deadLetter.reason(), deadLetter.attempts());
-            log.warn("Dead-lettered message {} from queue {} to {} after {} attempt(s), {} failure: {}", inbound.messageId(),
-                    queue(), dlq, deadLetter.attempts(), deadLetter.failureClass().headerValue(), deadLetter.reason());
+
+        @Override
+        public CompletionStage<Copy> deadLetter(Outcome.DeadLetter deadLetter) {
+            try {
+                Message copy = JmsMessages.copy(session, message, JmsMessages.failure(inbox(pipeline.endpoint()),
+                        deadLetter.reason(), deadLetter.cause(), deadLetter.attempts(), deadLetter.failureClass().headerValue()),
+                        Set.of());
+                send(session, QueueSpec.deadLetterQueueName(queue()), copy);
+            } catch (JMSException e) {
+                throw JmsUtils.convertJmsAccessException(e);
+            }
+            return CompletableFuture.completedFuture(Copy.MADE);
+        }
+
+        @Override
+        public void handBack() {
+            // The rollback puts the message back untouched.
+            throw new HandBack();
         }
     }
 
-    private void send(Session session, String queue, Message message, Duration delay) throws JMSException {
+    private void send(Session session, String queue, Message message) throws JMSException {
         try (MessageProducer producer = session.createProducer(destinations.resolveDestinationName(session, queue, false))) {
-            if (!delay.isZero()) {
-                producer.setDeliveryDelay(delay.toMillis());
-            }
             producer.send(message);
         }
     }
@@ -222,7 +239,7 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
         /** Retries by the provider's own delivery delay (JMS 2.0), to the queue itself. */
         static Retries deliveryDelay(DestinationResolver destinations) {
             return (session, message, queue, delay, attemptsMade) -> {
-                Message copy = JmsMessages.copy(session, message, Map.of(InboundMessage.ATTEMPTS_HEADER, attemptsMade), Set.of());
+                Message copy = JmsMessages.copy(session, message, Map.of(WarrenHeaders.ATTEMPTS, attemptsMade), Set.of());
                 try (MessageProducer producer = session.createProducer(destinations.resolveDestinationName(session, queue, false))) {
                     producer.setDeliveryDelay(delay.toMillis());
                     producer.send(copy);
@@ -233,7 +250,7 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
         /** Retries through a delay queue per backoff step, {@code <queue>.retry.<delay>}, moved back by a {@link DelayQueueMover}. */
         static Retries delayQueues(DestinationResolver destinations) {
             return (session, message, queue, delay, attemptsMade) -> {
-                Message copy = JmsMessages.copy(session, message, Map.of(InboundMessage.ATTEMPTS_HEADER, attemptsMade,
+                Message copy = JmsMessages.copy(session, message, Map.of(WarrenHeaders.ATTEMPTS, attemptsMade,
                         JmsMessages.headerName(JmsMessages.DUE_AT), System.currentTimeMillis() + delay.toMillis(),
                         JmsMessages.headerName(JmsMessages.RETURN_TO), queue), Set.of());
                 String delayQueue = QueueSpec.delayQueueName(queue, delay);

@@ -1,5 +1,6 @@
 package dev.warren.jms.internal;
 
+import dev.warren.internal.WarrenHeaders;
 import dev.warren.WarrenException;
 import dev.warren.deadletter.DeadLetter;
 import dev.warren.deadletter.DeadLetterQueue;
@@ -9,9 +10,7 @@ import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
 import dev.warren.internal.pipeline.InboundMessage;
-import dev.warren.internal.rabbit.DeadLetterHeaders;
-import dev.warren.internal.rabbit.RabbitConsumer;
-import dev.warren.internal.rabbit.RabbitDeadLetters;
+import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.topology.QueueSpec;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -85,21 +84,7 @@ public final class JmsDeadLetters implements DeadLetters {
 
     @Override
     public List<FailureGroup> groups(String queue) {
-        Map<String, List<DeadLetter>> byFingerprint = new LinkedHashMap<>();
-        for (DeadLetter letter : browse(deadLetterQueue(queue), MAX_MESSAGES)) {
-            byFingerprint.computeIfAbsent(letter.fingerprint(), k -> new ArrayList<>()).add(letter);
-        }
-        List<FailureGroup> groups = new ArrayList<>();
-        byFingerprint.forEach((fingerprint, letters) -> {
-            DeadLetter example = letters.get(0);
-            Instant first = letters.stream().map(DeadLetter::failedAt).filter(java.util.Objects::nonNull).min(Instant::compareTo)
-                    .orElse(null);
-            Instant last = letters.stream().map(DeadLetter::failedAt).filter(java.util.Objects::nonNull).max(Instant::compareTo)
-                    .orElse(null);
-            groups.add(new FailureGroup(fingerprint, example.exceptionType(), example.reason(), letters.size(), first, last));
-        });
-        groups.sort((a, b) -> Long.compare(b.count(), a.count()));
-        return groups;
+        return FailureReasons.groups(browse(deadLetterQueue(queue), MAX_MESSAGES));
     }
 
     @Override
@@ -128,7 +113,7 @@ public final class JmsDeadLetters implements DeadLetters {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
         OperationResult result = move(queue, selection, false, DISCARDED_JMS_QUEUE, letter -> new Target(DISCARDED_JMS_QUEUE,
-                Map.of(DISCARD_REASON_HEADER, reason, DISCARDED_BY_HEADER, operator, "x-warren-discarded-at",
+                Map.of(DISCARD_REASON_HEADER, reason, DISCARDED_BY_HEADER, operator, WarrenHeaders.DISCARDED_AT,
                         System.currentTimeMillis()), Set.of()));
         log.warn("Discarded {} dead letters from {} ({}) to {}, by {}: {}", result.moved(), deadLetterQueue(queue), selection,
                 DISCARDED_JMS_QUEUE, operator, reason);
@@ -203,24 +188,24 @@ public final class JmsDeadLetters implements DeadLetters {
 
     static DeadLetter parse(String dlq, Message message) throws JMSException {
         Map<String, Object> headers = JmsMessages.headers(message);
-        String originalQueue = text(headers.get(DeadLetterHeaders.ORIGINAL_QUEUE));
+        String originalQueue = text(headers.get(WarrenHeaders.ORIGINAL_QUEUE));
         if (originalQueue == null) {
             originalQueue = dlq.endsWith(".dlq") ? dlq.substring(0, dlq.length() - ".dlq".length()) : dlq;
         }
-        String stackTrace = text(headers.get(DeadLetterHeaders.EXCEPTION_STACKTRACE));
-        String reason = text(headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE));
+        String stackTrace = text(headers.get(WarrenHeaders.EXCEPTION_STACKTRACE));
+        String reason = text(headers.get(WarrenHeaders.EXCEPTION_MESSAGE));
         if (reason == null) {
             reason = "no reason recorded";
         }
-        String exceptionType = RabbitDeadLetters.exceptionType(stackTrace);
-        Object failedAt = headers.get(DeadLetterHeaders.FAILED_AT);
+        String exceptionType = FailureReasons.exceptionType(stackTrace);
+        Object failedAt = headers.get(WarrenHeaders.FAILED_AT);
         Instant failed = failedAt instanceof Number n ? Instant.ofEpochMilli(n.longValue())
                 : message.getJMSTimestamp() > 0 ? Instant.ofEpochMilli(message.getJMSTimestamp()) : null;
         byte[] body = JmsMessages.body(message);
         Object contentType = headers.get(JmsMessages.CONTENT_TYPE);
         return new DeadLetter(JmsMessages.messageId(message), originalQueue, reason, exceptionType, stackTrace,
-                number(headers.get(InboundMessage.ATTEMPTS_HEADER)), text(headers.get(RabbitConsumer.FAILURE_CLASS_HEADER)), failed,
-                RabbitDeadLetters.fingerprint(exceptionType, stackTrace, reason), number(headers.get(REPLAYS_HEADER)),
+                number(headers.get(WarrenHeaders.ATTEMPTS)), text(headers.get(WarrenHeaders.FAILURE_CLASS)), failed,
+                FailureReasons.fingerprint(exceptionType, stackTrace, reason), number(headers.get(REPLAYS_HEADER)),
                 contentType == null ? null : contentType.toString(), body == null ? new byte[0] : body,
                 Collections.unmodifiableMap(headers));
     }

@@ -1,14 +1,16 @@
 package dev.warren.jms.internal;
 
+import dev.warren.internal.deadletter.FailureReasons;
+import dev.warren.internal.WarrenHeaders;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.pipeline.InboundMessage;
-import dev.warren.internal.rabbit.DeadLetterHeaders;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,16 +35,16 @@ public final class JmsMessages {
     public static final String RETURN_TO = "WarrenReturnTo";
 
     private static final Map<String, String> JMS_NAMES = Map.ofEntries(
-            Map.entry(InboundMessage.ATTEMPTS_HEADER, "WarrenAttempts"),
-            Map.entry(DeadLetterHeaders.EXCEPTION_MESSAGE, "WarrenExceptionMessage"),
-            Map.entry(DeadLetterHeaders.EXCEPTION_STACKTRACE, "WarrenExceptionStacktrace"),
-            Map.entry(DeadLetterHeaders.ORIGINAL_QUEUE, "WarrenOriginalQueue"),
-            Map.entry(DeadLetterHeaders.FAILED_AT, "WarrenFailedAt"),
-            Map.entry(dev.warren.internal.rabbit.RabbitConsumer.FAILURE_CLASS_HEADER, "WarrenFailureClass"),
+            Map.entry(WarrenHeaders.ATTEMPTS, "WarrenAttempts"),
+            Map.entry(WarrenHeaders.EXCEPTION_MESSAGE, "WarrenExceptionMessage"),
+            Map.entry(WarrenHeaders.EXCEPTION_STACKTRACE, "WarrenExceptionStacktrace"),
+            Map.entry(WarrenHeaders.ORIGINAL_QUEUE, "WarrenOriginalQueue"),
+            Map.entry(WarrenHeaders.FAILED_AT, "WarrenFailedAt"),
+            Map.entry(WarrenHeaders.FAILURE_CLASS, "WarrenFailureClass"),
             Map.entry(DeadLetters.REPLAYS_HEADER, "WarrenReplays"),
             Map.entry(DeadLetters.DISCARD_REASON_HEADER, "WarrenDiscardReason"),
             Map.entry(DeadLetters.DISCARDED_BY_HEADER, "WarrenDiscardedBy"),
-            Map.entry("x-warren-discarded-at", "WarrenDiscardedAt"));
+            Map.entry(WarrenHeaders.DISCARDED_AT, "WarrenDiscardedAt"));
     private static final Map<String, String> HEADER_NAMES = invert(JMS_NAMES);
 
     /** Longest stack trace kept in a property; some providers carry properties in one frame. */
@@ -143,13 +145,25 @@ public final class JmsMessages {
         return id != null ? id : message.getJMSMessageID();
     }
 
-    /** The pipeline's view of a delivery. */
-    public static InboundMessage inbound(String queue, Message message, byte[] body) throws JMSException {
+    /**
+     * The pipeline's view of a delivery. A body over {@code maxSize} is measured, not read, so that
+     * it is never copied into memory; a message of a kind Warren does not read has an empty body and
+     * the content type {@code jms/<kind>}, which no handler decodes.
+     */
+    public static InboundMessage inbound(String queue, Message message, long maxSize) throws JMSException {
         Map<String, Object> headers = headers(message);
         headers.remove(headerName(MESSAGE_ID));
-        Object contentType = headers.remove(headerName(CONTENT_TYPE));
-        return new InboundMessage(queue, body, contentType == null ? null : contentType.toString(), messageId(message),
-                message.getJMSRedelivered(), headers);
+        Object declared = headers.remove(headerName(CONTENT_TYPE));
+        String contentType = declared == null ? null : declared.toString();
+        long size = bodySize(message);
+        byte[] body = size > maxSize ? new byte[0] : body(message);
+        if (body == null) {
+            body = new byte[0];
+            contentType = "jms/" + message.getClass().getSimpleName();
+        }
+        Instant publishedAt = message.getJMSTimestamp() > 0 ? Instant.ofEpochMilli(message.getJMSTimestamp()) : null;
+        return new InboundMessage(queue, body, contentType, messageId(message), message.getJMSRedelivered(), headers, null,
+                size, publishedAt);
     }
 
     /**
@@ -191,13 +205,13 @@ public final class JmsMessages {
     /** The reason properties of a dead letter, cut to sizes every provider carries. */
     public static Map<String, Object> failure(String queue, String reason, Throwable cause, int attempts, String failureClass) {
         Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put(DeadLetterHeaders.ORIGINAL_QUEUE, queue);
-        headers.put(InboundMessage.ATTEMPTS_HEADER, attempts);
-        headers.put(DeadLetterHeaders.FAILED_AT, System.currentTimeMillis());
-        headers.put(DeadLetterHeaders.EXCEPTION_MESSAGE, DeadLetterHeaders.truncate(reason, MAX_REASON_BYTES));
-        headers.put(DeadLetterHeaders.EXCEPTION_STACKTRACE,
-                DeadLetterHeaders.truncate(DeadLetterHeaders.stackTrace(cause), MAX_STACKTRACE_BYTES));
-        headers.put(dev.warren.internal.rabbit.RabbitConsumer.FAILURE_CLASS_HEADER, failureClass);
+        headers.put(WarrenHeaders.ORIGINAL_QUEUE, queue);
+        headers.put(WarrenHeaders.ATTEMPTS, attempts);
+        headers.put(WarrenHeaders.FAILED_AT, System.currentTimeMillis());
+        headers.put(WarrenHeaders.EXCEPTION_MESSAGE, FailureReasons.truncate(reason, MAX_REASON_BYTES));
+        headers.put(WarrenHeaders.EXCEPTION_STACKTRACE,
+                FailureReasons.truncate(FailureReasons.stackTrace(cause), MAX_STACKTRACE_BYTES));
+        headers.put(WarrenHeaders.FAILURE_CLASS, failureClass);
         return headers;
     }
 
@@ -207,9 +221,9 @@ public final class JmsMessages {
     }
 
     /** The Warren header names that describe a failure, which a replay takes off. */
-    public static final Set<String> FAILURE_HEADERS = Set.of(DeadLetterHeaders.EXCEPTION_MESSAGE,
-            DeadLetterHeaders.EXCEPTION_STACKTRACE, DeadLetterHeaders.ORIGINAL_QUEUE, InboundMessage.ATTEMPTS_HEADER,
-            DeadLetterHeaders.FAILED_AT, dev.warren.internal.rabbit.RabbitConsumer.FAILURE_CLASS_HEADER);
+    public static final Set<String> FAILURE_HEADERS = Set.of(WarrenHeaders.EXCEPTION_MESSAGE,
+            WarrenHeaders.EXCEPTION_STACKTRACE, WarrenHeaders.ORIGINAL_QUEUE, WarrenHeaders.ATTEMPTS,
+            WarrenHeaders.FAILED_AT, WarrenHeaders.FAILURE_CLASS);
 
     private static Map<String, String> invert(Map<String, String> map) {
         Map<String, String> inverted = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.warren.spring.autoconfigure;
 
+import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.WarrenEngine;
 import dev.warren.WarrenOperations;
 import dev.warren.deadletter.DeadLetter;
@@ -191,7 +192,7 @@ public class WarrenEndpoint {
         result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
                 .map(letter -> view(letter, operator)).toList());
         result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
-                .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), redacted(group.exampleReason()),
+                .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), FailureReasons.redacted(group.exampleReason()),
                         group.count(), group.firstSeen(), group.lastSeen()))
                 .toList());
         return result;
@@ -249,24 +250,11 @@ public class WarrenEndpoint {
         return security.isUserInRole(operatorRole);
     }
 
-    /** A quoted value in a reason: a decoder or handler often quotes a piece of the message there. */
-    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile(
-            "\"[^\"]*\"|(?<![\\p{L}\\p{N}])'[^'\\s][^']*'(?![\\p{L}\\p{N}])");
-
-    /**
-     * A reason for users without the operator role: the quoted values taken out, since JSON
-     * decoders quote the token they stumbled on and handlers often quote what they rejected, and
-     * either may be a piece of the body.
-     */
-    static String redacted(String reason) {
-        return QUOTED.matcher(reason).replaceAll(match -> match.group().charAt(0) == '"' ? "\"…\"" : "'…'");
-    }
-
     private static Map<String, Object> view(DeadLetter letter, boolean operator) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("messageId", letter.messageId());
         view.put("originalQueue", letter.originalQueue());
-        view.put("reason", operator ? letter.reason() : redacted(letter.reason()));
+        view.put("reason", operator ? letter.reason() : FailureReasons.redacted(letter.reason()));
         view.put("exceptionType", letter.exceptionType());
         view.put("failureClass", letter.failureClass());
         view.put("attempts", letter.attempts());

@@ -1,7 +1,6 @@
-package dev.warren.internal.rabbit;
+package dev.warren.internal.pipeline;
 
 import dev.warren.internal.Threads;
-import dev.warren.internal.pipeline.PausableConsumer;
 import dev.warren.protection.CircuitBreakerSettings;
 import dev.warren.protection.CircuitBreakerTransition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
