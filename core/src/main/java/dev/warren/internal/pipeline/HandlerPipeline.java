@@ -170,7 +170,7 @@ public final class HandlerPipeline {
                     message.messageId(), message.queue(), e.toString());
             settlement.handBack();
         } finally {
-            call.reportTo(breaker, endpoint.settings().retry());
+            call.release();
         }
     }
 
@@ -487,44 +487,45 @@ public final class HandlerPipeline {
     }
 
     /**
-     * The handler call of one delivery, for the circuit breaker: whether the handler ran, how long,
-     * and how it ended. Only a call that reached the handler and did not fail permanently says
-     * something about the dependency behind the breaker; any other delivery gives its permit back.
+     * The breaker's permit of one delivery. Only a call that reached the handler and did not fail
+     * permanently says something about the dependency behind the breaker, and it is reported as
+     * soon as the handler returns, so that concurrent consumers see an opening breaker at once; any
+     * other delivery gives the permit back when it ends ({@link #release}, in {@link #deliver}'s
+     * {@code finally}).
      */
-    private static final class HandlerCall {
+    private final class HandlerCall {
         private long startedNanos;
-        private boolean ran;
-        private @Nullable Throwable failure;
+        private boolean settled;
 
         void started() {
             startedNanos = System.nanoTime();
         }
 
         void succeeded() {
-            ran = true;
+            if (breaker != null && !settled) {
+                settled = true;
+                breaker.onSuccess(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+            }
         }
 
-        void failed(Throwable e) {
-            ran = true;
-            failure = e;
-        }
-
-        void reportTo(@Nullable CircuitBreaker breaker, RetryPolicy retry) {
-            if (breaker == null) {
+        void failed(Throwable failure) {
+            if (breaker == null || settled || classify(failure, endpoint.settings().retry()) == FailureClass.PERMANENT) {
+                // Bad input says nothing about the dependency: the permit is given back on release.
                 return;
             }
-            long duration = System.nanoTime() - startedNanos;
-            if (!ran || (failure != null && classify(failure, retry) == FailureClass.PERMANENT)) {
-                // Not called, or bad input, which says nothing about the dependency.
+            settled = true;
+            breaker.onError(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS, failure);
+            if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+                // A failed trial call means the dependency is still down, whatever the rate says.
+                breaker.transitionToOpenState();
+            }
+        }
+
+        /** Gives the permit back unless the call was reported. */
+        void release() {
+            if (breaker != null && !settled) {
+                settled = true;
                 breaker.releasePermission();
-            } else if (failure == null) {
-                breaker.onSuccess(duration, TimeUnit.NANOSECONDS);
-            } else {
-                breaker.onError(duration, TimeUnit.NANOSECONDS, failure);
-                if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
-                    // A failed trial call means the dependency is still down, whatever the rate says.
-                    breaker.transitionToOpenState();
-                }
             }
         }
     }
