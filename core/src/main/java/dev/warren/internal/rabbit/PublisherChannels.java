@@ -28,7 +28,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
@@ -102,8 +101,26 @@ public final class PublisherChannels implements AutoCloseable {
             return CompletableFuture.failedFuture(new PublishException(Reason.CONNECTION_LOST, messageId,
                     "Interrupted while waiting to publish; the message was not sent", e));
         }
-        Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
-        return lane.publish(exchange, routingKey, properties, body, messageId);
+        // The permit stands for this message until its future completes, however that comes about. It
+        // is given back here, where it is taken, so that no failure path can keep it: a permit kept by
+        // each AlreadyClosedException of a reconnect race would, in the end, time out every publish.
+        boolean handedOver = false;
+        try {
+            Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+            CompletableFuture<Confirmation> confirmed = lane.publish(exchange, routingKey, properties, body, messageId)
+                    .whenComplete((confirmation, failure) -> inFlight.release());
+            handedOver = true;
+            return confirmed;
+        } finally {
+            if (!handedOver) {
+                inFlight.release();
+            }
+        }
+    }
+
+    /** How many more messages may be published before one must wait for a confirm; for tests and metrics. */
+    public int availablePermits() {
+        return inFlight.availablePermits();
     }
 
     @Override
@@ -126,7 +143,6 @@ public final class PublisherChannels implements AutoCloseable {
         if (settled.isEmpty()) {
             return;
         }
-        inFlight.release(settled.size());
         Runnable completion = () -> {
             for (Pending pending : settled) {
                 if (failure != null) {
@@ -182,7 +198,9 @@ public final class PublisherChannels implements AutoCloseable {
                     current = openChannel();
                     sequence = current.getNextPublishSeqNo();
                     pending.put(sequence, entry);
-                } catch (AmqpException | IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // A RuntimeException too: an AlreadyClosedException when the connection closes while the
+                    // channel opens, an AmqpException from the factory, a refusal at the channel limit.
                     settle(List.of(entry), new PublishException(Reason.CONNECTION_LOST, messageId,
                             "Could not open a channel to RabbitMQ: " + e.getMessage() + "; the message was not sent", e));
                     return entry.future;
@@ -211,7 +229,13 @@ public final class PublisherChannels implements AutoCloseable {
             if (fresh == null) {
                 throw new WarrenException("RabbitMQ refused a new channel: the connection has reached its channel limit");
             }
-            fresh.confirmSelect();
+            try {
+                fresh.confirmSelect();
+            } catch (IOException | RuntimeException e) {
+                // Not yet the lane's channel: nothing else would close it.
+                discard(fresh);
+                throw e;
+            }
             fresh.addConfirmListener(this);
             fresh.addReturnListener(this);
             fresh.addShutdownListener(this);
