@@ -8,11 +8,13 @@ import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.warren.WarrenException;
 import dev.warren.internal.Threads;
+import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.publish.PublishException;
 import dev.warren.publish.PublishException.Reason;
 import dev.warren.publish.PublisherSettings;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,6 +42,10 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * channel and pipelines publishes, matching confirms by sequence number as they arrive. Connection
  * recovery stays spring-rabbit's: a lane whose channel closed takes a fresh one from the factory's
  * current connection on its next publish.
+ *
+ * <p>Every publish is mandatory and carries its lane's publish number in the header
+ * {@link InboundMessage#PUBLISH_CORRELATION_HEADER}, which a basic.return brings back: that, not
+ * the {@code message_id} (absent or reused by many producers), ties a returned message to its publish.
  *
  * <p>Threads: {@link #publish} is called from any thread; a lane's lock makes the sequence number
  * and the publish one step, as amqp-client requires per channel. Confirms and returns arrive on
@@ -161,10 +168,13 @@ public final class PublisherChannels implements AutoCloseable {
         }
     }
 
+    /** A publish awaiting its confirm. */
     private static final class Pending {
         final String messageId;
         final long deadline;
         final CompletableFuture<Confirmation> future = new CompletableFuture<>();
+        /** The channel it went out on; set under the lane's lock before the entry is visible. */
+        @Nullable LaneChannel channel;
         volatile @Nullable String returnedReason;
 
         Pending(String messageId, long deadline) {
@@ -173,15 +183,58 @@ public final class PublisherChannels implements AutoCloseable {
         }
     }
 
-    /** One channel with its own confirm sequence. */
-    private final class Lane implements ConfirmListener, ReturnListener, ShutdownListener {
+    /**
+     * One channel of a lane, and the listener of its confirms, returns and shutdown. The lane
+     * numbers its publishes on and on across its channels; this channel's delivery tag {@code n} is
+     * the lane's publish number {@code base + n}, so a late confirm or return of a closed channel
+     * can never settle a publish of its successor.
+     */
+    private static final class LaneChannel implements ConfirmListener, ReturnListener, ShutdownListener {
+
+        final Lane lane;
+        final Channel channel;
+        /** The lane's last publish number before this channel's first publish. */
+        final long base;
+
+        LaneChannel(Lane lane, Channel channel, long base) {
+            this.lane = lane;
+            this.channel = channel;
+            this.base = base;
+        }
+
+        @Override
+        public void handleAck(long deliveryTag, boolean multiple) {
+            lane.acknowledged(base + deliveryTag, multiple, this);
+        }
+
+        @Override
+        public void handleNack(long deliveryTag, boolean multiple) {
+            lane.refused(base + deliveryTag, multiple, this);
+        }
+
+        @Override
+        public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
+                AMQP.BasicProperties properties, byte[] body) {
+            lane.returned(properties, replyCode + " " + replyText + " (exchange '" + exchange + "', routing key '"
+                    + routingKey + "')");
+        }
+
+        @Override
+        public void shutdownCompleted(ShutdownSignalException cause) {
+            lane.lost(this, cause);
+        }
+    }
+
+    /** A channel at a time, with the publishes that await its confirm. */
+    private final class Lane {
 
         private final int index;
         private final ReentrantLock lock = new ReentrantLock();
+        /** Publishes awaiting their confirm, by the lane's publish number. */
         private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-        private volatile @Nullable Channel channel;
-        /** Sequence number of the last returned message; written and read only on the channel's I/O thread. */
-        private volatile long lastReturned;
+        private final AtomicReference<@Nullable LaneChannel> current = new AtomicReference<>();
+        /** The number of the lane's last publish, on whichever channel; written under the lock. */
+        private long lastPublish;
 
         Lane(int index) {
             this.index = index;
@@ -192,12 +245,16 @@ public final class PublisherChannels implements AutoCloseable {
             Pending entry = new Pending(messageId, System.nanoTime() + settings.confirmTimeout().toNanos());
             lock.lock();
             try {
-                Channel current;
-                long sequence;
+                LaneChannel open;
+                long number;
+                AMQP.BasicProperties correlated;
                 try {
-                    current = openChannel();
-                    sequence = current.getNextPublishSeqNo();
-                    pending.put(sequence, entry);
+                    open = openChannel();
+                    number = open.base + open.channel.getNextPublishSeqNo();
+                    correlated = withCorrelation(properties, number);
+                    entry.channel = open;
+                    pending.put(number, entry);
+                    lastPublish = number;
                 } catch (IOException | RuntimeException e) {
                     // A RuntimeException too: an AlreadyClosedException when the connection closes while the
                     // channel opens, an AmqpException from the factory, a refusal at the channel limit.
@@ -206,13 +263,13 @@ public final class PublisherChannels implements AutoCloseable {
                     return entry.future;
                 }
                 try {
-                    current.basicPublish(exchange, routingKey, true, properties, body);
+                    open.channel.basicPublish(exchange, routingKey, true, correlated, body);
                 } catch (IOException | RuntimeException e) {
-                    if (pending.remove(sequence) != null) {
+                    if (pending.remove(number, entry)) {
                         settle(List.of(entry), new PublishException(Reason.CONNECTION_LOST, messageId,
                                 "The channel failed while publishing: " + e.getMessage() + "; the message was not sent", e));
                     }
-                    discard(current);
+                    discard(open);
                 }
             } finally {
                 lock.unlock();
@@ -220,39 +277,39 @@ public final class PublisherChannels implements AutoCloseable {
             return entry.future;
         }
 
-        private Channel openChannel() throws IOException {
-            Channel current = channel;
-            if (current != null && current.isOpen()) {
-                return current;
+        private LaneChannel openChannel() throws IOException {
+            LaneChannel open = current.get();
+            if (open != null && open.channel.isOpen()) {
+                return open;
             }
             Channel fresh = connectionFactory.createConnection().getDelegate().createChannel();
             if (fresh == null) {
                 throw new WarrenException("RabbitMQ refused a new channel: the connection has reached its channel limit");
             }
+            LaneChannel opened = new LaneChannel(this, fresh, lastPublish);
             try {
                 fresh.confirmSelect();
             } catch (IOException | RuntimeException e) {
                 // Not yet the lane's channel: nothing else would close it.
-                discard(fresh);
+                discard(opened);
                 throw e;
             }
-            fresh.addConfirmListener(this);
-            fresh.addReturnListener(this);
-            fresh.addShutdownListener(this);
-            lastReturned = 0;
-            channel = fresh;
+            fresh.addConfirmListener(opened);
+            fresh.addReturnListener(opened);
+            fresh.addShutdownListener(opened);
+            current.set(opened);
             log.debug("Publisher lane {} opened channel {}", index, fresh.getChannelNumber());
-            return fresh;
+            return opened;
         }
 
-        @Override
-        public void handleAck(long deliveryTag, boolean multiple) {
-            settle(remove(deliveryTag, multiple), null);
+        /** On the I/O thread. */
+        void acknowledged(long number, boolean multiple, LaneChannel from) {
+            settle(remove(number, multiple, from), null);
         }
 
-        @Override
-        public void handleNack(long deliveryTag, boolean multiple) {
-            List<Pending> nacked = remove(deliveryTag, multiple);
+        /** On the I/O thread. */
+        void refused(long number, boolean multiple, LaneChannel from) {
+            List<Pending> nacked = remove(number, multiple, from);
             if (!nacked.isEmpty()) {
                 settle(nacked, new PublishException(Reason.NACKED, nacked.get(0).messageId,
                         "RabbitMQ refused the message (negative confirm), e.g. a queue at its length limit with overflow "
@@ -261,29 +318,33 @@ public final class PublisherChannels implements AutoCloseable {
             }
         }
 
-        @Override
-        public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
-                AMQP.BasicProperties properties, byte[] body) {
-            // RabbitMQ sends basic.return before the basic.ack of the same message, so the entry is still
-            // pending, and returns come in publish order: the owner is the first match after the last return.
-            String messageId = Objects.requireNonNullElse(properties.getMessageId(), "");
-            for (Map.Entry<Long, Pending> entry : pending.tailMap(lastReturned, false).entrySet()) {
-                Pending candidate = entry.getValue();
-                if (candidate.returnedReason == null && candidate.messageId.equals(messageId)) {
-                    candidate.returnedReason = replyCode + " " + replyText + " (exchange '" + exchange + "', routing key '"
-                            + routingKey + "')";
-                    lastReturned = entry.getKey();
-                    return;
-                }
+        /**
+         * On the I/O thread. RabbitMQ sends basic.return before the basic.ack of the same message, so
+         * its entry is still pending; the message's own publish number, in the correlation header,
+         * finds it. Never the message id: producers leave it out or reuse it, and a return pinned on
+         * another publish of the same id would report a dropped message as delivered.
+         */
+        void returned(AMQP.BasicProperties properties, String reason) {
+            Object header = properties.getHeaders() == null ? null
+                    : properties.getHeaders().get(InboundMessage.PUBLISH_CORRELATION_HEADER);
+            Pending owner = header instanceof Number number ? pending.get(number.longValue()) : null;
+            if (owner == null) {
+                log.debug("Ignoring a returned message {} whose publish is no longer pending ({}: {})",
+                        properties.getMessageId(), InboundMessage.PUBLISH_CORRELATION_HEADER, header);
+                return;
             }
+            owner.returnedReason = reason;
         }
 
-        @Override
-        public void shutdownCompleted(ShutdownSignalException cause) {
-            Channel closedChannel = channel;
-            channel = null;
-            List<Pending> lost = new ArrayList<>(pending.values());
-            pending.clear();
+        /** On the thread that closed the channel, usually the I/O thread: fails what the channel could no longer confirm. */
+        void lost(LaneChannel closedChannel, ShutdownSignalException cause) {
+            current.compareAndSet(closedChannel, null);
+            List<Pending> lost = new ArrayList<>();
+            for (Map.Entry<Long, Pending> entry : pending.entrySet()) {
+                if (entry.getValue().channel == closedChannel && pending.remove(entry.getKey(), entry.getValue())) {
+                    lost.add(entry.getValue());
+                }
+            }
             if (!lost.isEmpty()) {
                 log.warn("Publisher channel closed with {} messages awaiting confirm: {}", lost.size(), cause.getMessage());
                 settle(lost, new PublishException(Reason.CONNECTION_LOST, lost.get(0).messageId,
@@ -291,9 +352,7 @@ public final class PublisherChannels implements AutoCloseable {
                                 + "); it may or may not have been enqueued",
                         cause));
             }
-            if (closedChannel != null) {
-                log.debug("Publisher lane {} lost channel {}", index, closedChannel.getChannelNumber());
-            }
+            log.debug("Publisher lane {} lost channel {}", index, closedChannel.channel.getChannelNumber());
         }
 
         void expireOverdue(long now) {
@@ -302,7 +361,7 @@ public final class PublisherChannels implements AutoCloseable {
                 if (entry.getValue().deadline - now > 0) {
                     break;
                 }
-                if (pending.remove(entry.getKey()) != null) {
+                if (pending.remove(entry.getKey(), entry.getValue())) {
                     overdue.add(entry.getValue());
                 }
             }
@@ -314,28 +373,26 @@ public final class PublisherChannels implements AutoCloseable {
             }
         }
 
-        private List<Pending> remove(long deliveryTag, boolean multiple) {
+        /** Removes the publishes a confirm settles: this one, or with {@code multiple} every earlier one of the same channel. */
+        private List<Pending> remove(long number, boolean multiple, LaneChannel from) {
             if (!multiple) {
-                Pending entry = pending.remove(deliveryTag);
+                Pending entry = pending.remove(number);
                 return entry == null ? List.of() : List.of(entry);
             }
             List<Pending> settled = new ArrayList<>();
-            for (Map.Entry<Long, Pending> first = pending.firstEntry(); first != null && first.getKey() <= deliveryTag;
-                    first = pending.firstEntry()) {
-                if (pending.remove(first.getKey()) != null) {
-                    settled.add(first.getValue());
+            for (Map.Entry<Long, Pending> entry : pending.subMap(from.base, false, number, true).entrySet()) {
+                if (pending.remove(entry.getKey(), entry.getValue())) {
+                    settled.add(entry.getValue());
                 }
             }
             return settled;
         }
 
-        private void discard(Channel current) {
-            if (channel == current) {
-                channel = null;
-            }
+        private void discard(LaneChannel broken) {
+            current.compareAndSet(broken, null);
             try {
-                if (current.isOpen()) {
-                    current.abort();
+                if (broken.channel.isOpen()) {
+                    broken.channel.abort();
                 }
             } catch (IOException | RuntimeException e) {
                 log.debug("Ignoring failure to abort a broken publisher channel", e);
@@ -345,15 +402,14 @@ public final class PublisherChannels implements AutoCloseable {
         void close() {
             lock.lock();
             try {
-                Channel current = channel;
-                channel = null;
-                if (current != null && current.isOpen()) {
+                LaneChannel open = current.getAndSet(null);
+                if (open != null && open.channel.isOpen()) {
                     try {
                         if (!pending.isEmpty()) {
                             // Let confirms already on their way arrive rather than fail those publishes.
-                            current.waitForConfirms(settings.confirmTimeout().toMillis());
+                            open.channel.waitForConfirms(settings.confirmTimeout().toMillis());
                         }
-                        current.close();
+                        open.channel.close();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
@@ -364,5 +420,17 @@ public final class PublisherChannels implements AutoCloseable {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * The properties with this publish's own number in the correlation header, replacing any the
+     * message brought along: a copy Warren republishes carries its original's headers, and must be
+     * matched as the new publish it is.
+     */
+    private static AMQP.BasicProperties withCorrelation(AMQP.BasicProperties properties, long number) {
+        Map<String, Object> headers = properties.getHeaders() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(properties.getHeaders());
+        headers.put(InboundMessage.PUBLISH_CORRELATION_HEADER, number);
+        return properties.builder().headers(headers).build();
     }
 }
