@@ -1,6 +1,7 @@
 package dev.warren.internal.rabbit;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ReturnListener;
@@ -13,20 +14,27 @@ import dev.warren.publish.PublishException;
 import dev.warren.publish.PublishException.Reason;
 import dev.warren.publish.PublisherSettings;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,10 +56,12 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * the {@code message_id} (absent or reused by many producers), ties a returned message to its publish.
  *
  * <p>Threads: {@link #publish} is called from any thread; a lane's lock makes the sequence number
- * and the publish one step, as amqp-client requires per channel. Confirms and returns arrive on
- * the broker I/O thread, which only records them; futures complete on the single
- * {@code warren-publisher-confirms} thread, so callers' callbacks never run on an I/O thread. A
- * callback that blocks delays every other caller's confirms: do slow work with {@code thenApplyAsync}.
+ * and the publish one step, as amqp-client requires per channel. Confirms, returns and the
+ * connection's blocked and unblocked events arrive on the broker I/O thread, which only records
+ * them; futures complete on the single {@code warren-publisher-confirms} thread, so callers'
+ * callbacks never run on an I/O thread. That thread also gives the in-flight permits back, as each
+ * future completes. A callback that blocks delays every other caller's confirms and permits: do
+ * slow work, and chains of publishes, with {@code thenApplyAsync} on an executor of your own.
  */
 public final class PublisherChannels implements AutoCloseable {
 
@@ -65,6 +75,16 @@ public final class PublisherChannels implements AutoCloseable {
     private final AtomicInteger nextLane = new AtomicInteger();
     private final Semaphore inFlight;
     private final ScheduledExecutorService confirmThread;
+    /** The executor's one thread, recorded by its factory: publishes from it never wait. */
+    private volatile @Nullable Thread confirmer;
+    /** Publishing connections whose blocked and shutdown events this publisher listens to. */
+    private final Set<com.rabbitmq.client.Connection> watched = ConcurrentHashMap.newKeySet();
+    /** Connections the broker blocks now, with the time it blocked each. */
+    private final Map<com.rabbitmq.client.Connection, Instant> blocked = new ConcurrentHashMap<>();
+    private final LongAdder timesBlocked = new LongAdder();
+    /** Signalled when a connection unblocks or closes, and on close; guards nothing else. */
+    private final Object unblocked = new Object();
+    private final Clock clock = Clock.systemUTC();
     private volatile boolean closed;
 
     public PublisherChannels(ConnectionFactory connectionFactory, PublisherSettings settings) {
@@ -79,7 +99,12 @@ public final class PublisherChannels implements AutoCloseable {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i);
         }
-        this.confirmThread = Executors.newSingleThreadScheduledExecutor(Threads.named("warren-publisher-confirms"));
+        ThreadFactory named = Threads.named("warren-publisher-confirms");
+        this.confirmThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = named.newThread(runnable);
+            confirmer = thread;
+            return thread;
+        });
         confirmThread.scheduleWithFixedDelay(this::expireOverdue, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -88,18 +113,32 @@ public final class PublisherChannels implements AutoCloseable {
      * Publishes one message as mandatory and returns the future of its confirm. The future fails
      * with a {@link PublishException} when the broker nacks, the confirm times out or the channel
      * closes first; a returned (unroutable) message completes normally with the return's reason.
+     *
+     * <p>Everything, from the call to the confirm, happens within the confirm timeout: waiting for
+     * the broker to unblock the connection, for an in-flight permit, for the lane, and for the
+     * confirm. While the broker blocks the connection nothing is written to it, so that no caller
+     * hangs in a socket write; the future fails with {@link Reason#BLOCKED} if the block outlasts the
+     * timeout. Called on the confirm thread (from a callback of another publish) it never waits for
+     * the block to lift or for a permit, since that thread is the one that hands permits back.
      */
     public CompletableFuture<Confirmation> publish(String exchange, String routingKey, AMQP.BasicProperties properties,
             byte[] body) {
         String messageId = Objects.requireNonNullElse(properties.getMessageId(), "");
+        long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
         if (closed) {
             return CompletableFuture.failedFuture(new PublishException(Reason.CONNECTION_LOST, messageId,
                     "The Warren publisher is closed; the message was not sent", null));
         }
+        boolean mayWait = Thread.currentThread() != confirmer;
         try {
-            if (!inFlight.tryAcquire(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!awaitUnblocked(mayWait ? deadline : System.nanoTime())) {
+                return CompletableFuture.failedFuture(blockedFailure(messageId, mayWait));
+            }
+            boolean permitted = mayWait ? inFlight.tryAcquire(remaining(deadline), TimeUnit.NANOSECONDS) : inFlight.tryAcquire();
+            if (!permitted) {
                 return CompletableFuture.failedFuture(new PublishException(Reason.TIMEOUT, messageId,
-                        settings.maxInFlight() + " messages have awaited their confirm for " + settings.confirmTimeout()
+                        settings.maxInFlight() + " messages await their confirm, and none was confirmed within "
+                                + (mayWait ? settings.confirmTimeout() : "no time (a publish from the confirm thread does not wait)")
                                 + "; the broker is slow or blocked (check its memory and disk alarms). The message was not sent",
                         null));
             }
@@ -114,7 +153,7 @@ public final class PublisherChannels implements AutoCloseable {
         boolean handedOver = false;
         try {
             Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
-            CompletableFuture<Confirmation> confirmed = lane.publish(exchange, routingKey, properties, body, messageId)
+            CompletableFuture<Confirmation> confirmed = lane.publish(exchange, routingKey, properties, body, messageId, deadline)
                     .whenComplete((confirmation, failure) -> inFlight.release());
             handedOver = true;
             return confirmed;
@@ -125,6 +164,35 @@ public final class PublisherChannels implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether RabbitMQ blocks a publishing connection now, for a memory or disk alarm: publishes
+     * wait for it to unblock, up to the confirm timeout. For health checks; any thread.
+     *
+     * @return {@code true} while blocked
+     */
+    public boolean isBlocked() {
+        return !blocked.isEmpty();
+    }
+
+    /**
+     * Since when RabbitMQ blocks a publishing connection; any thread.
+     *
+     * @return the start of the current block, or {@code null} when none is blocked
+     */
+    public @Nullable Instant blockedSince() {
+        return blocked.values().stream().min(Instant::compareTo).orElse(null);
+    }
+
+    /**
+     * How many times RabbitMQ blocked a publishing connection since this publisher started; for
+     * metrics, any thread.
+     *
+     * @return the count
+     */
+    public long timesBlocked() {
+        return timesBlocked.sum();
+    }
+
     /** How many more messages may be published before one must wait for a confirm; for tests and metrics. */
     public int availablePermits() {
         return inFlight.availablePermits();
@@ -133,10 +201,88 @@ public final class PublisherChannels implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        signalUnblocked();
         for (Lane lane : lanes) {
             lane.close();
         }
-        Threads.shutdown(confirmThread, java.time.Duration.ofSeconds(5));
+        Threads.shutdown(confirmThread, Duration.ofSeconds(5));
+    }
+
+    /**
+     * Waits until the broker blocks no publishing connection, up to the deadline.
+     *
+     * @return {@code true} when none is blocked
+     */
+    private boolean awaitUnblocked(long deadline) throws InterruptedException {
+        if (blocked.isEmpty()) {
+            return true;
+        }
+        synchronized (unblocked) {
+            long left;
+            while (!blocked.isEmpty() && !closed && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(unblocked, left);
+            }
+        }
+        return blocked.isEmpty();
+    }
+
+    private PublishException blockedFailure(String messageId, boolean waited) {
+        Instant since = blockedSince();
+        return new PublishException(Reason.BLOCKED, messageId, "RabbitMQ has blocked the publishing connection"
+                + (since == null ? "" : " since " + since) + " for a resource alarm (memory or disk: see the broker's log "
+                + "or 'rabbitmqctl status')" + (waited ? " and it stayed blocked for the confirm timeout " + settings.confirmTimeout()
+                        : "; a publish from the confirm thread does not wait")
+                + ". The message was not sent", null);
+    }
+
+    private void signalUnblocked() {
+        synchronized (unblocked) {
+            unblocked.notifyAll();
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    /**
+     * Listens, once per connection, for the broker blocking and unblocking it; the connection's own
+     * shutdown ends the watch. Called under a lane's lock; the events arrive on the I/O thread, which
+     * only records them and wakes the publishers that wait.
+     */
+    private void watch(com.rabbitmq.client.Connection connection) {
+        if (!watched.add(connection)) {
+            return;
+        }
+        String name = connection.getAddress().getHostAddress() + ":" + connection.getPort();
+        connection.addBlockedListener(new BlockedListener() {
+            @Override
+            public void handleBlocked(String reason) {
+                if (blocked.putIfAbsent(connection, clock.instant()) == null) {
+                    timesBlocked.increment();
+                    log.warn("RabbitMQ blocked the publishing connection to {} ({}): publishes wait up to {} for it to "
+                            + "unblock, then fail with reason BLOCKED", name, reason, settings.confirmTimeout());
+                }
+            }
+
+            @Override
+            public void handleUnblocked() {
+                Instant since = blocked.remove(connection);
+                signalUnblocked();
+                if (since != null) {
+                    log.warn("RabbitMQ unblocked the publishing connection to {} after {}", name,
+                            Duration.between(since, clock.instant()));
+                }
+            }
+        });
+        connection.addShutdownListener(cause -> {
+            watched.remove(connection);
+            // A closed connection blocks nobody: its successor starts unblocked.
+            if (blocked.remove(connection) != null) {
+                log.warn("The blocked publishing connection to {} closed ({})", name, cause.getMessage());
+            }
+            signalUnblocked();
+        });
     }
 
     private void expireOverdue() {
@@ -241,9 +387,24 @@ public final class PublisherChannels implements AutoCloseable {
         }
 
         CompletableFuture<Confirmation> publish(String exchange, String routingKey, AMQP.BasicProperties properties,
-                byte[] body, String messageId) {
-            Pending entry = new Pending(messageId, System.nanoTime() + settings.confirmTimeout().toNanos());
-            lock.lock();
+                byte[] body, String messageId, long deadline) {
+            Pending entry = new Pending(messageId, deadline);
+            try {
+                // Bounded: a publish that began writing just before the broker blocked the connection
+                // holds the lock until the broker reads again.
+                if (!lock.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                    settle(List.of(entry), isBlocked() ? blockedFailure(messageId, true)
+                            : new PublishException(Reason.TIMEOUT, messageId, "Another publish held publisher lane " + index
+                                    + " for the whole confirm timeout " + settings.confirmTimeout()
+                                    + "; the message was not sent", null));
+                    return entry.future;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                settle(List.of(entry), new PublishException(Reason.CONNECTION_LOST, messageId,
+                        "Interrupted while waiting to publish; the message was not sent", e));
+                return entry.future;
+            }
             try {
                 LaneChannel open;
                 long number;
@@ -282,7 +443,9 @@ public final class PublisherChannels implements AutoCloseable {
             if (open != null && open.channel.isOpen()) {
                 return open;
             }
-            Channel fresh = connectionFactory.createConnection().getDelegate().createChannel();
+            com.rabbitmq.client.Connection connection = connectionFactory.createConnection().getDelegate();
+            watch(connection);
+            Channel fresh = connection.createChannel();
             if (fresh == null) {
                 throw new WarrenException("RabbitMQ refused a new channel: the connection has reached its channel limit");
             }
