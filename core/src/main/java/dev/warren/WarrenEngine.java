@@ -518,6 +518,17 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         return List.copyOf(consumers);
     }
 
+    /**
+     * Whether RabbitMQ blocks the publishing connection now, for a memory or disk alarm. Publishes
+     * then wait for it to unblock, up to the confirm timeout, and fail with
+     * {@link dev.warren.publish.PublishException.Reason#BLOCKED}; a health check reads this.
+     *
+     * @return {@code true} while blocked
+     */
+    public boolean publisherBlocked() {
+        return publisherChannels.isBlocked();
+    }
+
     /** Looks at the queues now rather than at the next interval; raises and clears alerts as due. */
     public void checkQueues() {
         queueMonitor.look();

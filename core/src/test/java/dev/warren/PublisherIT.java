@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warren.publish.PublishException;
+import dev.warren.publish.PublishOptions;
 import dev.warren.publish.PublishReceipt;
+import dev.warren.publish.PublisherSettings;
 import dev.warren.test.RabbitBroker;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +79,35 @@ class PublisherIT {
         }
         for (CompletableFuture<PublishReceipt> future : unrouted) {
             assertThatThrownBy(future::get).hasCauseInstanceOf(PublishException.class);
+        }
+        assertThat(new RabbitAdmin(broker.connectionFactory).getQueueInfo(target).getMessageCount()).isEqualTo(200);
+    }
+
+    @Test
+    void returnsAreMatchedToTheirOwnMessagesWhenMessagesShareAnId() throws Exception {
+        // Producers that make sends idempotent by message id reuse one id for copies to several queues.
+        String target = RabbitBroker.uniqueName("it.routed");
+        String missing = RabbitBroker.uniqueName("it.missing");
+        broker.cleanup.queue(target);
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.nonDurable(target).build());
+        PublishOptions sameId = PublishOptions.builder().messageId("order-42").build();
+        // One channel, so that the routed and the unroutable messages share one stream of confirms and returns.
+        WarrenEngine oneChannel = broker.build(broker.engine()
+                .publisherSettings(new PublisherSettings(PublisherSettings.DEFAULT_CONFIRM_TIMEOUT, 1, 1_000)));
+
+        List<CompletableFuture<PublishReceipt>> routed = new ArrayList<>();
+        List<CompletableFuture<PublishReceipt>> unrouted = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            routed.add(oneChannel.warren().sendAsync(target, new Ping(i), sameId));
+            unrouted.add(oneChannel.warren().sendAsync(missing, new Ping(i), sameId));
+        }
+
+        for (CompletableFuture<PublishReceipt> future : routed) {
+            assertThat(future.get().routed()).isTrue();
+        }
+        for (CompletableFuture<PublishReceipt> future : unrouted) {
+            assertThatThrownBy(future::get).cause().isInstanceOfSatisfying(PublishException.class,
+                    e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.UNROUTABLE));
         }
         assertThat(new RabbitAdmin(broker.connectionFactory).getQueueInfo(target).getMessageCount()).isEqualTo(200);
     }

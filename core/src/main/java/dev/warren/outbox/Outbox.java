@@ -358,51 +358,80 @@ public final class Outbox implements AutoCloseable, dev.warren.monitor.AlertSour
         return behind.isEmpty() ? rows : rows.stream().filter(row -> !behind.contains(row.orderingKey())).toList();
     }
 
+    /**
+     * Publishes the claimed rows and returns the ids of those confirmed. Rows without an ordering key
+     * go out at once. A key's rows go out one at a time, each once the previous one is confirmed:
+     * the publisher spreads messages over several channels, which may overtake each other. The
+     * calling thread (the relay's) sends every row, in rounds of one row per key: a send chained on
+     * the previous one's future would run on the publisher's single confirm thread, where waiting
+     * for a permit or for a blocked broker stalls every confirm.
+     */
     private List<Long> publish(List<Row> rows) {
-        Map<Long, CompletableFuture<PublishReceipt>> pending = new LinkedHashMap<>();
-        Map<String, CompletableFuture<PublishReceipt>> lastOfKey = new java.util.HashMap<>();
+        Map<Long, CompletableFuture<PublishReceipt>> unordered = new LinkedHashMap<>();
+        Map<String, java.util.ArrayDeque<Row>> keyed = new LinkedHashMap<>();
         for (Row row : rows) {
-            PublishOptions.Builder options = PublishOptions.builder().messageId(row.messageId());
-            if (row.routingKey() != null) {
-                options.routingKey(row.routingKey());
-            }
-            if (row.deliverAt() != null) {
-                options.delay(dev.warren.publish.Delay.until(row.deliverAt()));
-            }
-            if (row.headers() != null) {
-                for (Map.Entry<String, JsonNode> header : mapper.readTree(row.headers()).properties()) {
-                    options.header(header.getKey(), headerValue(header.getValue()));
-                }
-            }
-            JsonNode payload = mapper.readTree(row.body());
-            PublishOptions built = options.build();
-            java.util.function.Supplier<CompletableFuture<PublishReceipt>> send = () -> row.topic()
-                    ? publisher.publishAsync(row.destination(), payload, built) : publisher.sendAsync(row.destination(), payload, built);
             if (row.orderingKey() == null) {
-                pending.put(row.id(), send.get());
+                unordered.put(row.id(), send(row));
             } else {
-                // The publisher spreads messages over several channels, which may overtake each other:
-                // a key's next message goes out only once the previous one is confirmed.
-                CompletableFuture<PublishReceipt> previous = lastOfKey.get(row.orderingKey());
-                CompletableFuture<PublishReceipt> next = previous == null ? send.get() : previous.thenCompose(receipt -> send.get());
-                lastOfKey.put(row.orderingKey(), next);
-                pending.put(row.id(), next);
+                keyed.computeIfAbsent(row.orderingKey(), key -> new java.util.ArrayDeque<>()).add(row);
             }
         }
         List<Long> sent = new ArrayList<>();
-        for (Map.Entry<Long, CompletableFuture<PublishReceipt>> entry : pending.entrySet()) {
-            try {
-                entry.getValue().get(CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS);
+        while (!keyed.isEmpty() && !Thread.currentThread().isInterrupted()) {
+            Map<Row, CompletableFuture<PublishReceipt>> round = new LinkedHashMap<>();
+            for (java.util.ArrayDeque<Row> ofKey : keyed.values()) {
+                Row next = ofKey.poll();
+                round.put(next, send(next));
+            }
+            for (Map.Entry<Row, CompletableFuture<PublishReceipt>> entry : round.entrySet()) {
+                if (confirmed(entry.getKey().id(), entry.getValue())) {
+                    sent.add(entry.getKey().id());
+                } else {
+                    // The key's later rows stay unsent with it, so that they cannot overtake it.
+                    keyed.remove(entry.getKey().orderingKey());
+                }
+            }
+            keyed.values().removeIf(java.util.ArrayDeque::isEmpty);
+        }
+        for (Map.Entry<Long, CompletableFuture<PublishReceipt>> entry : unordered.entrySet()) {
+            if (confirmed(entry.getKey(), entry.getValue())) {
                 sent.add(entry.getKey());
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                log.warn("The outbox relay could not publish row {} ({}); it stays unsent and is tried again", entry.getKey(),
-                        e.getCause() != null ? e.getCause().getMessage() : e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
         }
         return sent;
+    }
+
+    private CompletableFuture<PublishReceipt> send(Row row) {
+        PublishOptions.Builder options = PublishOptions.builder().messageId(row.messageId());
+        if (row.routingKey() != null) {
+            options.routingKey(row.routingKey());
+        }
+        if (row.deliverAt() != null) {
+            options.delay(dev.warren.publish.Delay.until(row.deliverAt()));
+        }
+        if (row.headers() != null) {
+            for (Map.Entry<String, JsonNode> header : mapper.readTree(row.headers()).properties()) {
+                options.header(header.getKey(), headerValue(header.getValue()));
+            }
+        }
+        JsonNode payload = mapper.readTree(row.body());
+        return row.topic() ? publisher.publishAsync(row.destination(), payload, options.build())
+                : publisher.sendAsync(row.destination(), payload, options.build());
+    }
+
+    /** Waits for one row's confirm; {@code false}, with the reason logged, when it fails or does not come. */
+    private boolean confirmed(long id, CompletableFuture<PublishReceipt> future) {
+        try {
+            future.get(CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("The outbox relay could not publish row {} ({}); it stays unsent and is tried again", id,
+                    e.getCause() != null ? e.getCause().getMessage() : e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static Object headerValue(JsonNode value) {

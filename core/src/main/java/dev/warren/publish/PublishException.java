@@ -25,7 +25,12 @@ public final class PublishException extends WarrenException {
         /** The connection or channel closed before the confirm. The broker may still have it. */
         CONNECTION_LOST,
         /** The payload could not be encoded as JSON; nothing was sent. */
-        ENCODING_FAILED
+        ENCODING_FAILED,
+        /**
+         * The broker blocked the publishing connection (a memory or disk alarm) for the whole
+         * confirm timeout; nothing was sent.
+         */
+        BLOCKED
     }
 
     private final Reason reason;

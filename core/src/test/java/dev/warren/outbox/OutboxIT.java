@@ -157,6 +157,60 @@ class OutboxIT {
         }
     }
 
+    @Test
+    void aKeysMessagesArePublishedByTheRelayNeverOnThePublishersConfirmThread() {
+        // Waiting for a permit or for a blocked broker on the one confirm thread would stall every confirm.
+        ThreadRecorder publisher = new ThreadRecorder(engine.warren());
+        Outbox outbox = new Outbox(dataSource, publisher, JsonMapper.builder().build(), OutboxSettings.DEFAULTS);
+        outbox.createTableIfMissing();
+        outboxes.add(outbox);
+        for (int step = 0; step < 5; step++) {
+            outbox.write(false, queue, new OrderPlaced("order-7", step),
+                    PublishOptions.builder().messageId("keyed-" + step).orderingKey("order-7").build());
+        }
+
+        assertThat(outbox.relayOnce()).isEqualTo(5);
+
+        assertThat(publisher.names).hasSize(5).containsOnly(Thread.currentThread().getName());
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.order.size() == 5);
+        assertThat(ledger.order).containsExactly("order-7:0", "order-7:1", "order-7:2", "order-7:3", "order-7:4");
+    }
+
+    /** A publisher that records the thread of each publish. */
+    static final class ThreadRecorder implements Warren {
+
+        final Warren broker;
+        final List<String> names = new CopyOnWriteArrayList<>();
+
+        ThreadRecorder(Warren broker) {
+            this.broker = broker;
+        }
+
+        @Override
+        public dev.warren.publish.PublishReceipt send(String queue, Object payload, PublishOptions options) {
+            return sendAsync(queue, payload, options).join();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> sendAsync(String queue, Object payload,
+                PublishOptions options) {
+            names.add(Thread.currentThread().getName());
+            return broker.sendAsync(queue, payload, options);
+        }
+
+        @Override
+        public dev.warren.publish.PublishReceipt publish(String topic, Object event, PublishOptions options) {
+            return publishAsync(topic, event, options).join();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> publishAsync(String topic, Object event,
+                PublishOptions options) {
+            names.add(Thread.currentThread().getName());
+            return broker.publishAsync(topic, event, options);
+        }
+    }
+
     /** A publisher that cannot reach the broker until it is repaired: the relay of a broken application. */
     static final class Unreachable implements Warren {
 

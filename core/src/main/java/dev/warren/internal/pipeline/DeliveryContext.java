@@ -1,6 +1,7 @@
 package dev.warren.internal.pipeline;
 
 import dev.warren.MessageContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,12 @@ record DeliveryContext(@Nullable String messageId, int attempt, boolean redelive
     }
 
     static DeliveryContext of(InboundMessage message) {
-        return new DeliveryContext(message.messageId(), message.attempt(), message.redelivered(), message.queue(),
-                message.headers());
+        Map<String, Object> headers = message.headers();
+        if (headers.containsKey(InboundMessage.PUBLISH_CORRELATION_HEADER)) {
+            // The publisher's bookkeeping, meaningless to the handler.
+            headers = new LinkedHashMap<>(headers);
+            headers.remove(InboundMessage.PUBLISH_CORRELATION_HEADER);
+        }
+        return new DeliveryContext(message.messageId(), message.attempt(), message.redelivered(), message.queue(), headers);
     }
 }

@@ -13,6 +13,7 @@ import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -345,6 +346,8 @@ public final class RabbitDeadLetters implements DeadLetters {
         Map<String, Object> headers = new LinkedHashMap<>();
         if (properties.getHeaders() != null) {
             properties.getHeaders().forEach((name, value) -> headers.put(name, plain(value)));
+            // The publisher's bookkeeping; a replayed copy gets a number of its own.
+            headers.remove(InboundMessage.PUBLISH_CORRELATION_HEADER);
         }
         String originalQueue = text(headers.get(WarrenHeaders.ORIGINAL_QUEUE));
         if (originalQueue == null) {
