@@ -16,6 +16,14 @@ public final class WarrenHeaders {
     /** How many attempts were made before this delivery. */
     public static final String ATTEMPTS = "x-warren-attempts";
 
+    /**
+     * Of every message Warren publishes: the publish's own number on its channel, which a
+     * basic.return brings back, so that a return is matched to its publish and never by
+     * {@code message_id}, which producers may leave out or reuse. Every publish overwrites it, so a
+     * copy Warren republishes gets a fresh one; handlers do not see it.
+     */
+    public static final String PUBLISH_CORRELATION = "x-warren-publish-correlation";
+
     /** Of a dead letter: permanent, transient or unknown. */
     public static final String FAILURE_CLASS = "x-warren-failure-class";
 

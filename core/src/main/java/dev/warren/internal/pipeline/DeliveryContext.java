@@ -1,5 +1,6 @@
 package dev.warren.internal.pipeline;
 
+import dev.warren.internal.WarrenHeaders;
 import dev.warren.MessageContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,10 +16,10 @@ record DeliveryContext(@Nullable String messageId, int attempt, boolean redelive
 
     static DeliveryContext of(InboundMessage message) {
         Map<String, Object> headers = message.headers();
-        if (headers.containsKey(InboundMessage.PUBLISH_CORRELATION_HEADER)) {
+        if (headers.containsKey(WarrenHeaders.PUBLISH_CORRELATION)) {
             // The publisher's bookkeeping, meaningless to the handler.
             headers = new LinkedHashMap<>(headers);
-            headers.remove(InboundMessage.PUBLISH_CORRELATION_HEADER);
+            headers.remove(WarrenHeaders.PUBLISH_CORRELATION);
         }
         return new DeliveryContext(message.messageId(), message.attempt(), message.redelivered(), message.queue(), headers);
     }

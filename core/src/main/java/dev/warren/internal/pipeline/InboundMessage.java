@@ -36,12 +36,6 @@ public record InboundMessage(
         this(queue, body, contentType, messageId, redelivered, headers, contentEncoding, body.length, publishedAt);
     }
 
-    /**
-     * Header in which the publisher numbers each publish, so that a message the broker returns
-     * (basic.return) settles its own publish rather than another of the same {@code message_id}. Set
-     * on every publish, copies included; handlers never see it.
-     */
-    public static final String PUBLISH_CORRELATION_HEADER = "x-warren-publish-correlation";
 
     /** A message without a content encoding. */
     public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,

@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
@@ -52,7 +53,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * current connection on its next publish.
  *
  * <p>Every publish is mandatory and carries its lane's publish number in the header
- * {@link InboundMessage#PUBLISH_CORRELATION_HEADER}, which a basic.return brings back: that, not
+ * {@link WarrenHeaders#PUBLISH_CORRELATION}, which a basic.return brings back: that, not
  * the {@code message_id} (absent or reused by many producers), ties a returned message to its publish.
  *
  * <p>Threads: {@link #publish} is called from any thread; a lane's lock makes the sequence number
@@ -489,11 +490,11 @@ public final class PublisherChannels implements AutoCloseable {
          */
         void returned(AMQP.BasicProperties properties, String reason) {
             Object header = properties.getHeaders() == null ? null
-                    : properties.getHeaders().get(InboundMessage.PUBLISH_CORRELATION_HEADER);
+                    : properties.getHeaders().get(WarrenHeaders.PUBLISH_CORRELATION);
             Pending owner = header instanceof Number number ? pending.get(number.longValue()) : null;
             if (owner == null) {
                 log.debug("Ignoring a returned message {} whose publish is no longer pending ({}: {})",
-                        properties.getMessageId(), InboundMessage.PUBLISH_CORRELATION_HEADER, header);
+                        properties.getMessageId(), WarrenHeaders.PUBLISH_CORRELATION, header);
                 return;
             }
             owner.returnedReason = reason;
@@ -593,7 +594,7 @@ public final class PublisherChannels implements AutoCloseable {
     private static AMQP.BasicProperties withCorrelation(AMQP.BasicProperties properties, long number) {
         Map<String, Object> headers = properties.getHeaders() == null ? new LinkedHashMap<>()
                 : new LinkedHashMap<>(properties.getHeaders());
-        headers.put(InboundMessage.PUBLISH_CORRELATION_HEADER, number);
+        headers.put(WarrenHeaders.PUBLISH_CORRELATION, number);
         return properties.builder().headers(headers).build();
     }
 }

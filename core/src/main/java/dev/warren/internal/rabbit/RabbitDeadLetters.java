@@ -347,7 +347,7 @@ public final class RabbitDeadLetters implements DeadLetters {
         if (properties.getHeaders() != null) {
             properties.getHeaders().forEach((name, value) -> headers.put(name, plain(value)));
             // The publisher's bookkeeping; a replayed copy gets a number of its own.
-            headers.remove(InboundMessage.PUBLISH_CORRELATION_HEADER);
+            headers.remove(WarrenHeaders.PUBLISH_CORRELATION);
         }
         String originalQueue = text(headers.get(WarrenHeaders.ORIGINAL_QUEUE));
         if (originalQueue == null) {

@@ -1,5 +1,6 @@
 package dev.warren.internal.pipeline;
 
+import dev.warren.internal.WarrenHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ class DeliveryContextTests {
     @Test
     void handlersDoNotSeeThePublishCorrelationHeader() {
         InboundMessage message = new InboundMessage("orders", "{}".getBytes(StandardCharsets.UTF_8), "application/json",
-                "m-1", false, Map.of(InboundMessage.PUBLISH_CORRELATION_HEADER, 7L, "tenant", "acme"));
+                "m-1", false, Map.of(WarrenHeaders.PUBLISH_CORRELATION, 7L, "tenant", "acme"));
 
         assertThat(DeliveryContext.of(message).headers()).containsExactly(Map.entry("tenant", "acme"));
     }

@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import dev.warren.internal.WarrenHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -102,21 +103,21 @@ class PublisherChannelsIT {
             channels.publish("", queue, properties("original"), BODY).get(10, TimeUnit.SECONDS);
             Message original = template.receive(queue, 5_000);
             assertThat(original).isNotNull();
-            originalCorrelation = original.getMessageProperties().getHeaders().get(InboundMessage.PUBLISH_CORRELATION_HEADER);
+            originalCorrelation = original.getMessageProperties().getHeaders().get(WarrenHeaders.PUBLISH_CORRELATION);
             assertThat(originalCorrelation).isNotNull();
 
             // A copy republished with its original's headers, as a consumer's retry copy is, right after
             // a message of the same id that goes nowhere: each outcome must stay with its own publish.
             CompletableFuture<Confirmation> returned = channels.publish("", missing, properties("copy"), BODY);
             CompletableFuture<Confirmation> copied = channels.publish("", queue, properties("copy").builder()
-                    .headers(Map.of(InboundMessage.PUBLISH_CORRELATION_HEADER, originalCorrelation)).build(), BODY);
+                    .headers(Map.of(WarrenHeaders.PUBLISH_CORRELATION, originalCorrelation)).build(), BODY);
 
             assertThat(returned.get(10, TimeUnit.SECONDS).routed()).isFalse();
             assertThat(copied.get(10, TimeUnit.SECONDS).routed()).isTrue();
         }
         Message copy = template.receive(queue, 5_000);
         assertThat(copy).isNotNull();
-        assertThat(copy.getMessageProperties().getHeaders().get(InboundMessage.PUBLISH_CORRELATION_HEADER))
+        assertThat(copy.getMessageProperties().getHeaders().get(WarrenHeaders.PUBLISH_CORRELATION))
                 .isNotNull().isNotEqualTo(originalCorrelation);
     }
 
