@@ -246,7 +246,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
         AMQP.BasicProperties copy = propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
-                .headers(headers)
+                .headers(headers).expiration(null) // a publisher's TTL must not expire a dead letter or cut a retry's delay short
                 .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
                 .build();
         pendingCopies.incrementAndGet();
