@@ -10,6 +10,7 @@ import dev.warren.failure.PermanentFailureException;
 import dev.warren.test.RabbitBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -138,6 +139,38 @@ class DeadLetterIT {
         assertThat(dead.getMessageProperties().getHeaders()).containsEntry("x-warren-failure-class", "permanent");
         assertThat(String.valueOf(dead.getMessageProperties().getHeaders().get("x-exception-message")))
                 .contains("order o-1 is refused");
+    }
+
+    @Test
+    void messagesWhoseHeadersNearlyFillTheFrameAreDeadLetteredWithTheirReasonAndConsumingGoesOn() throws Exception {
+        broker.cleanup.workQueue(queue);
+        PaymentHandler handler = new PaymentHandler();
+        broker.start(handler);
+        // Each fits the frame as published, but not once the reason and stack trace are added: one with
+        // a large byte[] value, one with thousands of values too short to be worth cutting.
+        Map<String, Object> manyShort = new LinkedHashMap<>();
+        for (int i = 0; i < 4_400; i++) {
+            manyShort.put(String.format("h-%05d", i), "short value " + i);
+        }
+        String bad = "{\"orderId\":\"bad\",\"cents\":-5}";
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("blob-1")
+                .deliveryMode(2).headers(Map.of("blob", new byte[128_000])).build(), bad);
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("many-1")
+                .deliveryMode(2).headers(manyShort).build(), bad);
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("good-1")
+                .deliveryMode(2).build(), "{\"orderId\":\"good\",\"cents\":1}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.charged.contains("good"));
+        List<Message> deadLetters = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            deadLetters.addAll(broker.drain(dlq));
+            return deadLetters.size() == 2;
+        });
+        assertThat(deadLetters).extracting(m -> m.getMessageProperties().getMessageId()).containsExactlyInAnyOrder("blob-1",
+                "many-1");
+        // Warren's own copy, with the reason, not the broker's fallback without it.
+        assertThat(deadLetters).allSatisfy(m -> assertThat(String.valueOf(m.getMessageProperties().getHeaders()
+                .get("x-exception-message"))).contains("negative amount -5 for order bad"));
     }
 
     /** Publishes as a service without Warren would, with amqp-client alone, and waits for the confirm. */
