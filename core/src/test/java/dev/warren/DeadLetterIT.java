@@ -3,10 +3,14 @@ package dev.warren;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import dev.warren.annotation.Consumer;
+import dev.warren.failure.PermanentFailureException;
 import dev.warren.test.RabbitBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 class DeadLetterIT {
 
@@ -30,6 +35,13 @@ class DeadLetterIT {
                 throw new IllegalArgumentException("negative amount " + charge.cents() + " for order " + charge.orderId());
             }
             charged.add(charge.orderId());
+        }
+    }
+
+    static final class RefusingHandler {
+        @Consumer(queue = "${queue}")
+        void charge(Charge charge) {
+            throw new PermanentFailureException("order " + charge.orderId() + " is refused");
         }
     }
 
@@ -107,6 +119,73 @@ class DeadLetterIT {
         Message nullBody = deadLetters.stream().filter(m -> "null-1".equals(m.getMessageProperties().getMessageId()))
                 .findFirst().orElseThrow();
         assertThat(String.valueOf(nullBody.getMessageProperties().getHeaders().get("x-exception-message"))).contains("decodes to null");
+    }
+
+    @Test
+    void aDeadLetterOfAMessageWithAPerMessageTtlStaysUntilAnOperatorActs() throws Exception {
+        broker.cleanup.workQueue(queue);
+        broker.start(new RefusingHandler());
+
+        // Another service's message: its TTL was meant for the work queue, not for the dead letter.
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("ttl-1")
+                .deliveryMode(2).expiration("2000").build(), "{\"orderId\":\"o-1\",\"cents\":5}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(dlq) == 1);
+        // Well past the 2 s the publisher gave it, the dead letter is still there, every time we look.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> depth(dlq) == 1);
+        Message dead = awaitOne(dlq);
+        assertThat(dead.getMessageProperties().getMessageId()).isEqualTo("ttl-1");
+        assertThat(dead.getMessageProperties().getExpiration()).isNull();
+        assertThat(dead.getMessageProperties().getHeaders()).containsEntry("x-warren-failure-class", "permanent");
+        assertThat(String.valueOf(dead.getMessageProperties().getHeaders().get("x-exception-message")))
+                .contains("order o-1 is refused");
+    }
+
+    @Test
+    void messagesWhoseHeadersNearlyFillTheFrameAreDeadLetteredWithTheirReasonAndConsumingGoesOn() throws Exception {
+        broker.cleanup.workQueue(queue);
+        PaymentHandler handler = new PaymentHandler();
+        broker.start(handler);
+        // Each fits the frame as published, but not once the reason and stack trace are added: one with
+        // a large byte[] value, one with thousands of values too short to be worth cutting.
+        Map<String, Object> manyShort = new LinkedHashMap<>();
+        for (int i = 0; i < 4_400; i++) {
+            manyShort.put(String.format("h-%05d", i), "short value " + i);
+        }
+        String bad = "{\"orderId\":\"bad\",\"cents\":-5}";
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("blob-1")
+                .deliveryMode(2).headers(Map.of("blob", new byte[128_000])).build(), bad);
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("many-1")
+                .deliveryMode(2).headers(manyShort).build(), bad);
+        publishRaw(queue, new AMQP.BasicProperties.Builder().contentType("application/json").messageId("good-1")
+                .deliveryMode(2).build(), "{\"orderId\":\"good\",\"cents\":1}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.charged.contains("good"));
+        List<Message> deadLetters = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            deadLetters.addAll(broker.drain(dlq));
+            return deadLetters.size() == 2;
+        });
+        assertThat(deadLetters).extracting(m -> m.getMessageProperties().getMessageId()).containsExactlyInAnyOrder("blob-1",
+                "many-1");
+        // Warren's own copy, with the reason, not the broker's fallback without it.
+        assertThat(deadLetters).allSatisfy(m -> assertThat(String.valueOf(m.getMessageProperties().getHeaders()
+                .get("x-exception-message"))).contains("negative amount -5 for order bad"));
+    }
+
+    /** Publishes as a service without Warren would, with amqp-client alone, and waits for the confirm. */
+    private void publishRaw(String routingKey, AMQP.BasicProperties properties, String body) throws Exception {
+        try (com.rabbitmq.client.Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(5_000);
+        }
+    }
+
+    private long depth(String name) {
+        var info = new RabbitAdmin(broker.connectionFactory).getQueueInfo(name);
+        return info == null ? -1 : info.getMessageCount();
     }
 
     private Message awaitOne(String queueName) {

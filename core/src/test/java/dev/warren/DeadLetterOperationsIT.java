@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
 import dev.warren.deadletter.DeadLetter;
@@ -16,6 +19,7 @@ import dev.warren.deadletter.Selection;
 import dev.warren.failure.PermanentFailureException;
 import dev.warren.publish.PublishOptions;
 import dev.warren.test.RabbitBroker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -191,6 +195,32 @@ class DeadLetterOperationsIT {
     }
 
     @Test
+    void aReplayedCopyDropsThePublishersTtl() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        String fixedQueue = RabbitBroker.uniqueName("it.dlq.fixed");
+        broker.cleanup.queue(fixedQueue);
+        admin.declareQueue(new org.springframework.amqp.core.Queue(fixedQueue, false));
+        // A dead letter that still carries a TTL, as the broker's own dead-lettering or an older Warren left it.
+        try (Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", queue + ".dlq", new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").messageId("ttl-1").deliveryMode(2).expiration("600000")
+                    .headers(Map.of("x-original-queue", queue)).build(),
+                    "{\"id\":\"ttl-1\",\"kind\":\"empty\"}".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(5_000);
+        }
+
+        OperationResult result = deadLetters.replay(queue, Selection.all(), new ReplayOptions(false, fixedQueue, 0));
+
+        assertThat(result.moved()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(fixedQueue) == 1);
+        Message moved = broker.template.receive(fixedQueue);
+        assertThat(moved.getMessageProperties().getMessageId()).isEqualTo("ttl-1");
+        assertThat(moved.getMessageProperties().getExpiration()).isNull();
+    }
+
+    @Test
     void replayingIntoAHandlerThatStillFailsMovesEachDeadLetterOnce() {
         DeadLetters deadLetters = deadLetterOrders(2, "empty");
         int before = orders.calls.get();
@@ -226,6 +256,6 @@ class DeadLetterOperationsIT {
         assertThat(discarded.getMessageProperties().getHeaders())
                 .containsEntry(DeadLetters.DISCARD_REASON_HEADER, "test order, never real")
                 .containsEntry(DeadLetters.DISCARDED_BY_HEADER, "alice");
-        assertThat(new String(discarded.getBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"id\":\"empty-1\"");
+        assertThat(new String(discarded.getBody(), StandardCharsets.UTF_8)).contains("\"id\":\"empty-1\"");
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Subscribe;
 import dev.warren.publish.Delay;
@@ -11,6 +14,7 @@ import dev.warren.publish.PublishException;
 import dev.warren.publish.PublishReceipt;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitManagement;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,6 +101,39 @@ class DelayedDeliveryIT {
         assertThat(earliest).isGreaterThanOrEqualTo(-100);
         // Typically about +100 ms on an idle 2-core machine; a busy one stretches each hop.
         assertThat(worst).isLessThan(2_500);
+    }
+
+    @Test
+    void aMessageFallingDueReachesItsQueueWithoutThePublishersTtl() throws Exception {
+        // A virtual host of its own: the due queue is shared by every Warren application on a virtual host.
+        String virtualHost = RabbitBroker.uniqueName("it.delay-ttl");
+        RabbitManagement management = RabbitBroker.get().management();
+        management.createVirtualHost(virtualHost);
+        CachingConnectionFactory factory = RabbitBroker.get().connectionFactory();
+        factory.setVirtualHost(virtualHost);
+        try (WarrenEngine engine = WarrenEngine.builder(factory).build()) {
+            engine.start();
+            new RabbitAdmin(factory).declareQueue(new Queue("reminders.ttl"));
+            // As it falls due, with the TTL another service gave it; it would expire the message where it is delivered.
+            try (Connection connection = factory.getRabbitConnectionFactory().newConnection();
+                    Channel channel = connection.createChannel()) {
+                channel.confirmSelect();
+                channel.basicPublish("", "warren.delay.due", new AMQP.BasicProperties.Builder().messageId("due-1")
+                        .contentType("application/json").deliveryMode(2).expiration("600000")
+                        .headers(Map.of("x-warren-delay-exchange", "", "x-warren-delay-routing-key", "reminders.ttl")).build(),
+                        "{\"id\":1,\"dueAtMillis\":0}".getBytes(StandardCharsets.UTF_8));
+                channel.waitForConfirmsOrDie(5_000);
+            }
+
+            RabbitTemplate template = new RabbitTemplate(factory);
+            Message[] delivered = new Message[1];
+            await().atMost(Duration.ofSeconds(10)).until(() -> (delivered[0] = template.receive("reminders.ttl")) != null);
+            assertThat(delivered[0].getMessageProperties().getMessageId()).isEqualTo("due-1");
+            assertThat(delivered[0].getMessageProperties().getExpiration()).isNull();
+        } finally {
+            factory.destroy();
+            management.deleteVirtualHost(virtualHost);
+        }
     }
 
     @Test

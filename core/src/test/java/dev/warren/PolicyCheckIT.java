@@ -66,6 +66,33 @@ class PolicyCheckIT {
     }
 
     @Test
+    void aPolicyThatTurnsAtLeastOnceDeadLetteringOffFailsStartUp() {
+        // On a quorum queue the policy's overflow wins over the queue's x-overflow argument.
+        management.putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$",
+                "{\"max-length\":1000,\"overflow\":\"drop-head\"}");
+        WarrenEngine engine = broker.build(broker.engine(new Worker()).managementApi(api));
+
+        assertThatThrownBy(engine::start)
+                .isInstanceOf(WarrenException.class)
+                .hasMessageContaining("policy '" + policy + "' applies to queue '" + queue + "' with overflow drop-head")
+                .hasMessageContaining("dead-letter at most once")
+                .hasMessageContaining("overflow reject-publish");
+    }
+
+    @Test
+    void aLengthLimitOnAWorkQueueIsAWarningThatPublishesToItAreRefusedWhenFull() {
+        management.putPolicy(policy, "^" + java.util.regex.Pattern.quote(queue) + "$", "{\"max-length\":1000}");
+        WarrenEngine engine = broker.build(broker.engine(new Worker()));
+
+        PolicyCheck.Findings findings = new PolicyCheck(api, JsonMapper.builder().build())
+                .check(engine.topology(), Map.of(queue, 5));
+
+        assertThat(findings.problems()).isEmpty();
+        assertThat(findings.warnings()).singleElement().asString()
+                .contains("queue '" + queue + "'", "length limit", "refuses publishes", "NACKED");
+    }
+
+    @Test
     void withoutConflictingPoliciesTheEngineStarts() {
         WarrenEngine engine = broker.build(broker.engine(new Worker()).managementApi(api));
 

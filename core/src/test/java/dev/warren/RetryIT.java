@@ -3,6 +3,9 @@ package dev.warren;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
 import dev.warren.failure.PermanentFailureException;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /** Non-blocking retries through delay queues, and the error classes, on the real broker. */
 class RetryIT {
@@ -205,6 +209,49 @@ class RetryIT {
         assertThat(dead.get(0).getMessageProperties().getHeaders())
                 .containsEntry("x-warren-attempts", 2)
                 .containsEntry("x-warren-failure-class", "transient");
+    }
+
+    static final class FailsOnce {
+        final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
+
+        @Consumer(queue = "${queue}", retry = @Retry(maxAttempts = 2, backoff = "6s"))
+        void handle(Job job) throws IOException {
+            attemptTimes.add(System.nanoTime());
+            if (attemptTimes.size() == 1) {
+                throw new IOException("dependency down");
+            }
+        }
+    }
+
+    @Test
+    void aRetryWaitsItsWholeDelayWhateverTtlThePublisherGaveTheMessage() throws Exception {
+        cleanUpQueues("6s");
+        FailsOnce handler = new FailsOnce();
+        broker.start(handler);
+        String delayQueue = queue + ".retry.6s";
+
+        // Another service's message with a 2 s TTL: the delay queue's own 6 s TTL decides when it comes back.
+        try (Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", queue, new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").messageId("ttl-1").deliveryMode(2).expiration("2000").build(),
+                    "{\"id\":\"j-1\"}".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(5_000);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(delayQueue) == 1);
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> depth(delayQueue) == 1
+                && handler.attemptTimes.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> handler.attemptTimes.size() == 2);
+        long gap = Duration.ofNanos(handler.attemptTimes.get(1) - handler.attemptTimes.get(0)).toMillis();
+        assertThat(gap).isGreaterThanOrEqualTo(5_500L);
+        assertThat(broker.drain(queue + ".dlq")).isEmpty();
+    }
+
+    private long depth(String name) {
+        var info = new RabbitAdmin(broker.connectionFactory).getQueueInfo(name);
+        return info == null ? -1 : info.getMessageCount();
     }
 
     @Test

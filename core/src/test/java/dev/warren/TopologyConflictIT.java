@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class TopologyConflictIT {
 
@@ -41,11 +43,41 @@ class TopologyConflictIT {
         assertThatThrownBy(() -> broker.start(new Worker()))
                 .isInstanceOfSatisfying(TopologyConflictException.class, e -> {
                     assertThat(e.objectName()).isEqualTo(queue);
-                    // The broker names the first argument that differs; a classic queue lacks both of these.
-                    assertThat(e.argument()).isIn("x-queue-type", "x-delivery-limit");
+                    // The broker names the first argument that differs; a classic queue lacks all of these.
+                    assertThat(e.argument()).isIn("x-queue-type", "x-delivery-limit", "x-overflow");
                     assertThat(e.getMessage())
                             .contains("queue '" + queue + "'", "'" + e.argument() + "'", "rabbitmqctl delete_queue", "queue-type")
                             .doesNotStartWith("PRECONDITION_FAILED");
+                });
+    }
+
+    @Test
+    void aQuorumWorkQueueDeadLettersAtLeastOnce() throws Exception {
+        broker.cleanup.workQueue(queue);
+        broker.start(new Worker());
+
+        JsonNode arguments = new JsonMapper().readTree(RabbitBroker.get().management().queue(queue)).path("arguments");
+
+        assertThat(arguments.path("x-queue-type").asString()).isEqualTo("quorum");
+        assertThat(arguments.path("x-dead-letter-strategy").asString()).isEqualTo("at-least-once");
+        assertThat(arguments.path("x-overflow").asString()).isEqualTo("reject-publish");
+    }
+
+    @Test
+    void aQuorumQueueDeclaredBeforeAtLeastOnceDeadLetteringGivesAClearStartUpError() {
+        broker.cleanup.workQueue(queue);
+        // Exactly as Warren declared quorum work queues before they dead-lettered at least once.
+        new RabbitAdmin(broker.connectionFactory).declareQueue(QueueBuilder.durable(queue).quorum()
+                .deadLetterExchange("warren.dlx").deadLetterRoutingKey(queue).deliveryLimit(20).build());
+
+        assertThatThrownBy(() -> broker.start(new Worker()))
+                .isInstanceOfSatisfying(TopologyConflictException.class, e -> {
+                    assertThat(e.objectName()).isEqualTo(queue);
+                    assertThat(e.argument()).isEqualTo("x-dead-letter-strategy");
+                    assertThat(e.getMessage())
+                            .contains("queue '" + queue + "'", "'x-dead-letter-strategy'", "at-least-once", "x-overflow",
+                                    "reject-publish", "rabbitmqctl delete_queue")
+                            .doesNotContain("set the handler's queue type");
                 });
     }
 

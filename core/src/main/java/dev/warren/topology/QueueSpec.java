@@ -62,8 +62,30 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
             "x-dead-letter-routing-key");
 
     /**
+     * The argument that chooses how a quorum queue dead-letters. Without it the broker dead-letters
+     * at most once: a message is gone from the queue before its dead-letter queue confirmed it.
+     */
+    public static final String DEAD_LETTER_STRATEGY = "x-dead-letter-strategy";
+
+    /** The {@value #DEAD_LETTER_STRATEGY} of Warren's quorum work and delay queues (RabbitMQ 3.10 and later). */
+    public static final String AT_LEAST_ONCE = "at-least-once";
+
+    /** The argument that says what a queue does when it reaches its length limit. */
+    public static final String OVERFLOW = "x-overflow";
+
+    /**
+     * The {@value #OVERFLOW} that at-least-once dead-lettering needs: with {@code drop-head} the broker
+     * falls back to at most once. It changes nothing unless the queue has a length limit
+     * ({@code x-max-length}, {@code x-max-length-bytes}, or a policy's); then a publish beyond it is
+     * refused (a nack) instead of the oldest message being dropped or dead-lettered.
+     */
+    public static final String REJECT_PUBLISH = "reject-publish";
+
+    /**
      * A work queue with further arguments, such as {@code x-max-length}. Warren's own arguments
-     * cannot be overridden, and an {@code x-delivery-limit} must cover the retry budget.
+     * cannot be overridden, and an {@code x-delivery-limit} must cover the retry budget. A quorum
+     * work queue dead-letters {@value #AT_LEAST_ONCE}, so its {@value #OVERFLOW} is
+     * {@value #REJECT_PUBLISH}: with a length limit, a publish to a full queue is refused.
      *
      * @param name the queue name
      * @param type quorum or classic
@@ -79,6 +101,18 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
                         + "cannot be set; use queue-type for the type, and the dead-letter queue " + name + ".dlq as it is");
             }
         }
+        if (type == QueueType.QUORUM) {
+            if (extraArguments.containsKey(DEAD_LETTER_STRATEGY)) {
+                throw new dev.warren.WarrenException("queue " + name + " argument " + DEAD_LETTER_STRATEGY + " is managed by "
+                        + "Warren and cannot be set; quorum work queues dead-letter " + AT_LEAST_ONCE);
+            }
+            Object overflow = extraArguments.get(OVERFLOW);
+            if (overflow != null && !REJECT_PUBLISH.equals(String.valueOf(overflow))) {
+                throw new dev.warren.WarrenException("queue " + name + " argument " + OVERFLOW + " '" + overflow + "' would "
+                        + "make the broker dead-letter at most once, losing messages on the way to " + name + ".dlq; use "
+                        + REJECT_PUBLISH + " (publishes beyond the length limit are refused) or leave it to Warren");
+            }
+        }
         Object limit = extraArguments.get("x-delivery-limit");
         if (limit instanceof Number n && n.longValue() < deliveryLimit && n.longValue() >= 0) {
             // Only below Warren's retry budget would the broker dead-letter messages Warren still retries.
@@ -91,6 +125,9 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
         arguments.put("x-dead-letter-routing-key", name);
         if (type == QueueType.QUORUM) {
             arguments.put("x-delivery-limit", deliveryLimit);
+            // When Warren's own dead-letter copy cannot be published, the original is rejected and the
+            // broker's dead-lettering is all that keeps it: it must not drop the message on the way.
+            putAtLeastOnceDeadLettering(arguments);
         }
         arguments.putAll(extraArguments);
         return new QueueSpec(name, type, arguments);
@@ -114,10 +151,15 @@ public record QueueSpec(String name, QueueType type, Map<String, Object> argumen
         arguments.put("x-dead-letter-routing-key", workQueue);
         if (type == QueueType.QUORUM) {
             // Quorum queues dead-letter at-most-once unless told otherwise; a retry must not vanish.
-            arguments.put("x-dead-letter-strategy", "at-least-once");
-            arguments.put("x-overflow", "reject-publish");
+            putAtLeastOnceDeadLettering(arguments);
         }
         return new QueueSpec(delayQueueName(workQueue, delay), type, arguments);
+    }
+
+    /** The arguments of a quorum queue that dead-letters at least once: the strategy and the overflow it needs. */
+    private static void putAtLeastOnceDeadLettering(Map<String, Object> arguments) {
+        arguments.put(DEAD_LETTER_STRATEGY, AT_LEAST_ONCE);
+        arguments.put(OVERFLOW, REJECT_PUBLISH);
     }
 
     /**

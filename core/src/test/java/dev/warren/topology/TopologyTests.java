@@ -22,7 +22,31 @@ class TopologyTests {
                 entry("x-queue-type", "quorum"),
                 entry("x-dead-letter-exchange", "warren.dlx"),
                 entry("x-dead-letter-routing-key", "video.process"),
-                entry("x-delivery-limit", 20));
+                entry("x-delivery-limit", 20),
+                entry("x-dead-letter-strategy", "at-least-once"),
+                entry("x-overflow", "reject-publish"));
+    }
+
+    @Test
+    void classicWorkQueueKeepsTheBrokersOverflowAndDeadLettering() {
+        // Classic queues dead-letter at most once whatever they are told; reject-publish would only refuse publishes.
+        assertThat(QueueSpec.workQueue("q", QueueType.CLASSIC).arguments())
+                .doesNotContainKeys("x-dead-letter-strategy", "x-overflow");
+    }
+
+    @Test
+    void quorumWorkQueueRefusesAnOverflowThatWouldTurnAtLeastOnceDeadLetteringOff() {
+        assertThatThrownBy(() -> QueueSpec.workQueue("q", QueueType.QUORUM, 20, Map.of("x-max-length", 10, "x-overflow",
+                "drop-head")))
+                .isInstanceOf(WarrenException.class)
+                .hasMessageContaining("queue q argument x-overflow 'drop-head'")
+                .hasMessageContaining("reject-publish");
+        assertThatThrownBy(() -> QueueSpec.workQueue("q", QueueType.QUORUM, 20, Map.of("x-dead-letter-strategy",
+                "at-most-once")))
+                .isInstanceOf(WarrenException.class)
+                .hasMessageContaining("x-dead-letter-strategy is managed by Warren");
+        assertThat(QueueSpec.workQueue("q", QueueType.QUORUM, 20, Map.of("x-max-length", 10, "x-overflow",
+                "reject-publish")).arguments()).containsEntry("x-overflow", "reject-publish").containsEntry("x-max-length", 10);
     }
 
     @Test

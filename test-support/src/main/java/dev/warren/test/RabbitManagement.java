@@ -207,6 +207,24 @@ public final class RabbitManagement {
                 .POST(HttpRequest.BodyPublishers.ofString(definitionsJson)).header("Content-Type", "application/json"));
     }
 
+    /**
+     * A queue of this API's virtual host as the management API describes it: its type, arguments,
+     * effective policy definition and counters. Parse it with any JSON mapper.
+     *
+     * @param name the queue
+     * @return the JSON object of {@code GET /api/queues/<vhost>/<name>}
+     * @throws IllegalStateException when the queue does not exist or the API refuses
+     */
+    public String queue(String name) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(url.resolve("/api/queues/" + encode(virtualHost) + "/"
+                + encode(name))).GET());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("The management API answered " + response.statusCode() + " for queue '" + name
+                    + "' in virtual host '" + virtualHost + "': " + response.body());
+        }
+        return response.body();
+    }
+
     private static String json(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }

@@ -1,5 +1,6 @@
 package dev.warren.internal.rabbit;
 
+import com.rabbitmq.client.impl.Frame;
 import dev.warren.internal.WarrenHeaders;
 import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.internal.pipeline.Outcome;
@@ -55,11 +56,14 @@ public final class DeadLetterHeaders {
         // The reason comes first: original headers too large to leave room for it are cut.
         int reasonRoom = Math.min(deadLetter.reason().getBytes(StandardCharsets.UTF_8).length, MIN_REASON_BYTES) + 64;
         cutToFit(headers, headerRoom(frame) - reasonRoom, ORIGIN_HEADERS);
-        // The stack trace gets what room is left.
-        int budget = Math.max(frame - Math.min(FRAME_HEADROOM, frame / 2) - estimateSize(headers), 0);
-        String message = FailureReasons.truncate(deadLetter.reason(), Math.min(MAX_MESSAGE_BYTES, budget));
+        // The stack trace gets what room is left. Each of the two entries costs, besides its text, its
+        // name as a short string, a type byte and the text's four-byte length.
+        int budget = Math.max(headerRoom(frame) - estimateSize(headers), 0);
+        String message = FailureReasons.truncate(deadLetter.reason(), Math.max(Math.min(MAX_MESSAGE_BYTES,
+                budget - (WarrenHeaders.EXCEPTION_MESSAGE.length() + 6)), 0));
         headers.put(WarrenHeaders.EXCEPTION_MESSAGE, message);
-        budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - WarrenHeaders.EXCEPTION_MESSAGE.length() - 16, 0);
+        budget = Math.max(budget - message.getBytes(StandardCharsets.UTF_8).length - WarrenHeaders.EXCEPTION_MESSAGE.length() - 6
+                - WarrenHeaders.EXCEPTION_STACKTRACE.length() - 6, 0);
         headers.put(WarrenHeaders.EXCEPTION_STACKTRACE, FailureReasons.truncate(FailureReasons.stackTrace(deadLetter.cause()), budget));
         return headers;
     }
@@ -88,7 +92,9 @@ public final class DeadLetterHeaders {
 
     /**
      * Replaces the largest header values, other than the {@code kept} ones Warren has just set,
-     * with a note of their size until the headers take at most {@code room} bytes.
+     * with a note of their size until the headers take at most {@code room} bytes as AMQP encodes
+     * them. When every value left is shorter than such a note, whole headers are dropped, the
+     * largest first, until they fit.
      */
     static void cutToFit(Map<String, Object> headers, int room, java.util.Set<String> kept) {
         int size = estimateSize(headers);
@@ -105,26 +111,62 @@ public final class DeadLetterHeaders {
                     largestSize = entrySize;
                 }
             }
-            if (largest == null || largestSize <= CUT_NOTE_BYTES) {
+            if (largest == null) {
                 return;
             }
+            if (largestSize <= CUT_NOTE_BYTES) {
+                // Thousands of short headers: cutting values cannot make room, and a header frame larger
+                // than the connection's frame size makes amqp-client throw after it took the publish's
+                // sequence number, which aborts the channel and fails every confirm in flight on it.
+                java.util.List<Map.Entry<String, Integer>> droppable = new java.util.ArrayList<>();
+                for (Map.Entry<String, Object> entry : headers.entrySet()) {
+                    if (!kept.contains(entry.getKey())) {
+                        droppable.add(Map.entry(entry.getKey(), nameSize(entry.getKey()) + valueSize(entry.getValue())));
+                    }
+                }
+                droppable.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+                for (Map.Entry<String, Integer> entry : droppable) {
+                    if (size <= room) {
+                        return;
+                    }
+                    headers.remove(entry.getKey());
+                    size -= entry.getValue();
+                }
+                return;
+            }
+            // Only values with a length get here; the note gives that length, without the type byte and the length itself.
             String note = String.format(java.util.Locale.ROOT, "[cut by Warren: a value of %,d bytes did not fit in "
-                    + "the header frame]", largestSize);
+                    + "the header frame]", largestSize - 5);
             largest.setValue(note);
-            size = size - largestSize + note.length();
+            size = size - largestSize + valueSize(note);
         }
     }
 
-    private static int valueSize(Object value) {
-        return String.valueOf(value).getBytes(StandardCharsets.UTF_8).length;
+    /**
+     * What a header value takes in the content header frame, as amqp-client encodes it: its type
+     * byte and its encoding (a {@code byte[]} or a nested table counted byte for byte).
+     */
+    private static int valueSize(@Nullable Object value) {
+        try {
+            // Frame.tableSize counts each name as a short string; the empty name takes its one length byte.
+            return (int) Math.min(Frame.tableSize(java.util.Collections.singletonMap("", value)) - 1, Integer.MAX_VALUE);
+        } catch (java.io.UnsupportedEncodingException | IllegalArgumentException e) {
+            // A type amqp-client cannot encode: the publish itself reports it; until then, count its text.
+            return String.valueOf(value).getBytes(StandardCharsets.UTF_8).length + 5;
+        }
     }
 
+    /** A header name is an AMQP short string: a length byte and its UTF-8. */
+    private static int nameSize(String name) {
+        return 1 + name.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The size of the headers table in the content header frame, its four-byte length included. */
     private static int estimateSize(Map<String, Object> headers) {
-        int size = 0;
+        long size = 4;
         for (Map.Entry<String, Object> entry : headers.entrySet()) {
-            size += entry.getKey().length() + 8;
-            size += String.valueOf(entry.getValue()).getBytes(StandardCharsets.UTF_8).length + 8;
+            size += nameSize(entry.getKey()) + valueSize(entry.getValue());
         }
-        return size;
+        return (int) Math.min(size, Integer.MAX_VALUE);
     }
 }

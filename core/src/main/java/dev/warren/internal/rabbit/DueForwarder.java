@@ -197,8 +197,10 @@ public final class DueForwarder implements ChannelAwareMessageListener {
     }
 
     private AMQP.BasicProperties copy(MessageProperties properties, Map<String, Object> headers) {
+        // The delay was the wait: a per-message TTL left on the copy would expire it at its destination.
         return propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
                 .headers(headers)
+                .expiration(null)
                 .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
                 .build();
     }

@@ -103,6 +103,30 @@ public final class PolicyCheck {
         if ((definition.has("max-length") || definition.has("max-length-bytes")) && deadLetterQueue) {
             warnings.add(where + " with a length limit: dead letters beyond it are dropped");
         }
+        if (QueueSpec.AT_LEAST_ONCE.equals(queue.arguments().get(QueueSpec.DEAD_LETTER_STRATEGY))) {
+            checkAtLeastOnce(queue, definition, where, problems, warnings);
+        }
+    }
+
+    /**
+     * A queue that dead-letters at least once. On a quorum queue a policy's overflow and
+     * dead-letter-strategy win over the queue's arguments (RabbitMQ 3.10 to 4.x), and either set
+     * otherwise makes the broker dead-letter at most once.
+     */
+    private static void checkAtLeastOnce(QueueSpec queue, JsonNode definition, String where, List<String> problems,
+            List<String> warnings) {
+        String strategy = definition.path("dead-letter-strategy").asString(QueueSpec.AT_LEAST_ONCE);
+        String overflow = definition.path("overflow").asString(QueueSpec.REJECT_PUBLISH);
+        if (!QueueSpec.AT_LEAST_ONCE.equals(strategy) || !QueueSpec.REJECT_PUBLISH.equals(overflow)) {
+            problems.add(where + " with " + (QueueSpec.AT_LEAST_ONCE.equals(strategy) ? "overflow " + overflow
+                    : "dead-letter-strategy " + strategy) + ": the broker would dead-letter at most once and could lose a "
+                    + "message on the way to its dead-letter queue. Remove it from the policy, or set dead-letter-strategy "
+                    + QueueSpec.AT_LEAST_ONCE + " and overflow " + QueueSpec.REJECT_PUBLISH);
+        } else if (definition.has("max-length") || definition.has("max-length-bytes")) {
+            warnings.add(where + " with a length limit: at-least-once dead-lettering needs overflow " + QueueSpec.REJECT_PUBLISH
+                    + ", so once the queue is full the broker refuses publishes to it (a send fails as NACKED) and "
+                    + "retries wait in their delay queue until there is room");
+        }
     }
 
     /** The highest-priority user policy and operator policy that match, as the broker chooses them. */

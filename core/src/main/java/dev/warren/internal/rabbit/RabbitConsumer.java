@@ -219,8 +219,10 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, Pausab
 
         private CompletionStage<Copy> copy(String exchange, String routingKey, Map<String, Object> headers) {
             MessageProperties properties = message.getMessageProperties();
+            // A publisher's TTL must not expire a dead letter or cut a retry's delay short.
             AMQP.BasicProperties copy = propertiesConverter.fromMessageProperties(properties, "UTF-8").builder()
                     .headers(headers)
+                    .expiration(null)
                     .deliveryMode(properties.getReceivedDeliveryMode() == MessageDeliveryMode.NON_PERSISTENT ? 1 : 2)
                     .build();
             pendingCopies.incrementAndGet();

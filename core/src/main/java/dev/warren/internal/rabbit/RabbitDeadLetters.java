@@ -225,7 +225,8 @@ public final class RabbitDeadLetters implements DeadLetters {
     /** Publishes a copy, and acknowledges the dead letter once the broker confirmed that a queue took it. */
     private java.util.concurrent.CompletableFuture<Boolean> copy(Channel channel, GetResponse response, String routingKey,
             Map<String, Object> headers) {
-        AMQP.BasicProperties properties = response.getProps().builder().headers(headers).build();
+        // A publisher's per-message TTL does not come back with the replay: it would expire the copy while it waits.
+        AMQP.BasicProperties properties = response.getProps().builder().headers(headers).expiration(null).build();
         long tag = response.getEnvelope().getDeliveryTag();
         return publisher.publish("", routingKey, properties, response.getBody()).thenApply(confirmation -> {
             if (!confirmation.routed()) {

@@ -586,7 +586,23 @@ public final class TopologyDeclarer {
             String objectName = matcher.group(3);
             String wanted = matcher.group(4);
             String current = matcher.group(5);
-            String fix = objectKind.equals("queue")
+            String fix = objectKind.equals("queue") && argument.equals(QueueSpec.DEAD_LETTER_STRATEGY)
+                    ? "Warren declares quorum work queues with " + QueueSpec.DEAD_LETTER_STRATEGY + " = "
+                            + QueueSpec.AT_LEAST_ONCE + " and the " + QueueSpec.OVERFLOW + " = " + QueueSpec.REJECT_PUBLISH
+                            + " it needs, so that a message the broker dead-letters is not lost on the way to its .dlq; "
+                            + "this queue was declared without them, by an earlier Warren or by hand. The broker cannot "
+                            + "change a queue's arguments (a policy does not count for the declaration): move its messages "
+                            + "to another queue (a shovel), delete it (rabbitmqctl delete_queue '" + objectName + "') and "
+                            + "start again so that Warren declares it anew, then move the messages back."
+                    : objectKind.equals("queue") && argument.equals(QueueSpec.OVERFLOW)
+                    ? "Warren declares quorum work queues with " + QueueSpec.OVERFLOW + " = " + QueueSpec.REJECT_PUBLISH
+                            + ", which their " + QueueSpec.DEAD_LETTER_STRATEGY + " = " + QueueSpec.AT_LEAST_ONCE + " needs. "
+                            + "If the broker's queue is a classic queue (x-queue-type), make Warren declare what the broker "
+                            + "has: set the handler's queue type (@Consumer(queueType = ...) or warren.queues." + objectName
+                            + ".queue-type). Otherwise it was declared by an earlier Warren or by hand: move its messages to "
+                            + "another queue (a shovel), delete it (rabbitmqctl delete_queue '" + objectName + "') and start "
+                            + "again so that Warren declares it anew, then move the messages back."
+                    : objectKind.equals("queue")
                     ? "Either delete the queue so that Warren declares it anew (rabbitmqctl delete_queue '" + objectName
                             + "'; move its messages first, they are deleted with it), or make Warren declare what the "
                             + "broker has: set the handler's queue type (@Consumer(queueType = ...) or "

@@ -992,7 +992,10 @@ public class WarrenProperties {
         /** Declare this queue (and its dead-letter queue) even when no handler of this application consumes it. */
         private @Nullable Boolean declare;
 
-        /** Further queue arguments, such as x-max-length: 100000 or x-overflow: reject-publish. */
+        /**
+         * Further queue arguments, such as x-max-length: 100000 or x-overflow: reject-publish (on a
+         * quorum queue the only overflow allowed: its at-least-once dead-lettering needs it).
+         */
         private Map<String, String> arguments = new LinkedHashMap<>();
 
         /**
