@@ -81,6 +81,10 @@ public final class WarrenHeaders {
     /** Why the broker first dead-lettered a message: rejected, expired, maxlen, delivery_limit. */
     public static final String FIRST_DEATH_REASON = "x-first-death-reason";
 
+    /** Every header of a dead letter that describes its failure, which a replayed copy drops so that a new failure writes its own. */
+    public static final List<String> FAILURE = List.of(EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE, ORIGINAL_EXCHANGE,
+            ORIGINAL_ROUTING_KEY, ORIGINAL_QUEUE, ATTEMPTS, FAILED_AT, FAILURE_CLASS);
+
     /** Every header the broker's dead-lettering writes. */
     public static final List<String> BROKER_DEATH = List.of(X_DEATH, "x-first-death-exchange", "x-first-death-queue",
             FIRST_DEATH_REASON, "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason");

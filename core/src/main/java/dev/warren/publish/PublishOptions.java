@@ -1,5 +1,6 @@
 package dev.warren.publish;
 
+import dev.warren.internal.WarrenHeaders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -150,7 +151,7 @@ public final class PublishOptions {
         public Builder header(String name, Object value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            if (name.startsWith("x-warren-")) {
+            if (name.startsWith(WarrenHeaders.PREFIX)) {
                 throw new IllegalArgumentException("header " + name + " is reserved for Warren; use a name without the x-warren- prefix");
             }
             headers.put(name, value);

@@ -51,11 +51,8 @@ public final class RabbitDeadLetters implements DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(RabbitDeadLetters.class);
 
     /** Reason and origin headers of a dead letter, dropped from a replayed copy so that a new failure writes its own. */
-    private static final List<String> FAILURE_HEADERS = List.of(WarrenHeaders.EXCEPTION_MESSAGE,
-            WarrenHeaders.EXCEPTION_STACKTRACE, WarrenHeaders.ORIGINAL_EXCHANGE, WarrenHeaders.ORIGINAL_ROUTING_KEY,
-            WarrenHeaders.ORIGINAL_QUEUE, WarrenHeaders.ATTEMPTS, WarrenHeaders.FAILED_AT,
-            WarrenHeaders.FAILURE_CLASS, WarrenHeaders.X_DEATH, "x-first-death-exchange", "x-first-death-queue",
-            WarrenHeaders.FIRST_DEATH_REASON, "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason");
+    private static final List<String> FAILURE_HEADERS = java.util.stream.Stream.concat(WarrenHeaders.FAILURE.stream(),
+            WarrenHeaders.BROKER_DEATH.stream()).toList();
 
 
     private final ConnectionFactory connectionFactory;

@@ -221,9 +221,7 @@ public final class JmsMessages {
     }
 
     /** The Warren header names that describe a failure, which a replay takes off. */
-    public static final Set<String> FAILURE_HEADERS = Set.of(WarrenHeaders.EXCEPTION_MESSAGE,
-            WarrenHeaders.EXCEPTION_STACKTRACE, WarrenHeaders.ORIGINAL_QUEUE, WarrenHeaders.ATTEMPTS,
-            WarrenHeaders.FAILED_AT, WarrenHeaders.FAILURE_CLASS);
+    public static final Set<String> FAILURE_HEADERS = Set.copyOf(WarrenHeaders.FAILURE);
 
     private static Map<String, String> invert(Map<String, String> map) {
         Map<String, String> inverted = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.warren.spring.autoconfigure;
 
+import dev.warren.internal.WarrenHeaders;
 import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.WarrenEngine;
 import dev.warren.WarrenOperations;
@@ -273,7 +274,7 @@ public class WarrenEndpoint {
         view.put("body", letter.bodyText());
         view.put("stackTrace", letter.stackTrace());
         Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
-        headers.remove("x-exception-stacktrace");
+        headers.remove(WarrenHeaders.EXCEPTION_STACKTRACE);
         view.put("headers", headers);
         return view;
     }
