@@ -44,10 +44,14 @@ public final class RabbitBroker {
 
     private final URI uri;
     private final @Nullable URI managementUri;
+    /** The local node's API after this JVM enabled its plugin; see {@link #management()}. */
+    private final Services.Once<RabbitManagement> localManagement;
 
     private RabbitBroker(URI uri, @Nullable URI managementUri) {
         this.uri = uri;
         this.managementUri = managementUri;
+        this.localManagement = new Services.Once<>(() -> LocalManagementPlugin.enable(new RabbitManagement(
+                URI.create("http://" + host() + ":" + MANAGEMENT_PORT), username(), password(), virtualHost())));
     }
 
     private RabbitBroker(URI uri) {
@@ -56,23 +60,31 @@ public final class RabbitBroker {
 
     /**
      * The broker's management API: {@code RABBITMQ_MANAGEMENT_URI} if set, else port 15672 of the
-     * broker's host when it answers.
+     * broker's host. When that port does not answer, the variable is unset and the broker is this
+     * machine's own node (on the loopback address), the management plugin is enabled there with
+     * {@code rabbitmq-plugins enable rabbitmq_management} first, once per JVM, and logged; it stays
+     * enabled. A broker elsewhere is never changed.
      *
      * @return the API, with this broker's credentials
-     * @throws IllegalStateException when the management plugin does not answer, saying how to enable it
+     * @throws IllegalStateException when the management API does not answer and cannot be enabled
+     *     here, saying how to enable it
      */
     public RabbitManagement management() {
         URI api = managementUri;
+        String configured = Services.configured(MANAGEMENT_URI_VARIABLE);
         if (api == null) {
-            String configured = Services.configured(MANAGEMENT_URI_VARIABLE);
             api = configured != null ? URI.create(configured)
                     : URI.create("http://" + host() + ":" + MANAGEMENT_PORT);
         }
-        if (!Services.answers(api.getHost(), api.getPort() > 0 ? api.getPort() : 80)) {
-            throw new IllegalStateException("The RabbitMQ management API does not answer at " + api + "; enable it with "
-                    + "'rabbitmq-plugins enable rabbitmq_management', or set " + MANAGEMENT_URI_VARIABLE);
+        RabbitManagement management = new RabbitManagement(api, username(), password(), virtualHost());
+        if (Services.answers(api.getHost(), api.getPort() > 0 ? api.getPort() : 80)) {
+            return management;
         }
-        return new RabbitManagement(api, username(), password(), virtualHost());
+        if (managementUri == null && configured == null && LocalManagementPlugin.isLocal(host())) {
+            return localManagement.get();
+        }
+        throw new IllegalStateException("The RabbitMQ management API does not answer at " + api + "; enable it with "
+                + "'rabbitmq-plugins enable rabbitmq_management', or set " + MANAGEMENT_URI_VARIABLE);
     }
 
     /**

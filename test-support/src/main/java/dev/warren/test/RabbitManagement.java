@@ -70,6 +70,19 @@ public final class RabbitManagement {
     }
 
     /**
+     * Whether the API answers an authenticated request, as it does once the plugin has started.
+     *
+     * @return {@code true} when {@code GET /api/overview} answers 200
+     */
+    boolean answers() {
+        try {
+            return status(HttpRequest.newBuilder(url.resolve("/api/overview")).GET()) == 200;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
      * Creates or replaces a policy for queues.
      *
      * @param name the policy name

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.warren.Warren;
 import dev.warren.publish.PublishOptions;
 import dev.warren.spring.autoconfigure.SecuredOrdersApp;
+import dev.warren.test.Chromium;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import java.io.File;
@@ -43,8 +44,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class WarrenConsoleIT {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final String USER = SecuredOrdersApp.USER;
     static final String PASSWORD = SecuredOrdersApp.PASSWORD;
 
@@ -192,19 +191,19 @@ class WarrenConsoleIT {
         return awaitElement(css).getText();
     }
 
-    /** Headless Debian Chromium driven through its chromedriver, with a fresh profile. */
+    /**
+     * Headless Debian Chromium driven through its chromedriver, with a fresh profile; {@link Chromium#get()}
+     * installs both when missing, or fails saying what to install.
+     */
     private WebDriver chromium() throws IOException {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("this test drives %s through %s; install the Debian packages: "
-                        + "apt-get install -y chromium chromium-driver", CHROMIUM, CHROMEDRIVER)
-                .isTrue();
+        Chromium chromium = Chromium.get();
         profile = Files.createTempDirectory("warren-console-chromium");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.browser().toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromium.driver().toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }
