@@ -1,10 +1,12 @@
 package dev.warren;
 
 import dev.warren.consumer.ConsumerSettings;
+import dev.warren.consumer.ConsumerState;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
 import dev.warren.consumer.ConsumerStats;
 import dev.warren.consumer.HandlerEngineBuilder;
+import dev.warren.internal.pipeline.ConsumerStates;
 import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.deadletter.DeadLetters;
@@ -531,6 +533,27 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     @Override
     public Map<String, String> circuitBreakerStates() {
         return breakers.states();
+    }
+
+    /**
+     * Whether each handler's consumer takes messages from its queue right now. A consumer behind a
+     * circuit breaker that is not closed is {@link ConsumerState#PAUSED}; one
+     * whose queue was deleted, that the broker cancelled or whose connection is lost or refused is
+     * {@link ConsumerState#NOT_CONSUMING} until the broker registers it again.
+     *
+     * @return consumer name to its state; empty before start, all not consuming after stop
+     */
+    @Override
+    public synchronized Map<String, ConsumerState> consumerStates() {
+        Map<String, String> breakerStates = breakers.states();
+        Map<String, ConsumerState> states = new java.util.LinkedHashMap<>();
+        for (RabbitConsumer consumer : consumers) {
+            HandlerEndpoint endpoint = consumer.pipeline().endpoint();
+            String breaker = endpoint.settings().circuitBreaker();
+            states.put(endpoint.consumerName(),
+                    ConsumerStates.of(running, breaker == null ? null : breakerStates.get(breaker), consumer.consuming()));
+        }
+        return states;
     }
 
     /**

@@ -54,6 +54,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     private final java.util.concurrent.atomic.AtomicInteger pendingCopies = new java.util.concurrent.atomic.AtomicInteger();
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new ToleratingPropertiesConverter();
+    private final ConsumptionEvents consumption = new ConsumptionEvents();
 
     public RabbitConsumer(ConnectionFactory connectionFactory, HandlerPipeline pipeline, PublisherChannels publisher,
             Duration confirmTimeout) {
@@ -79,6 +80,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         // Spring AMQP reads x-death while it converts a delivery; a forged one must not stop the consumer.
         c.setMessagePropertiesConverter(propertiesConverter);
         c.setMessageListener(this);
+        c.setApplicationEventPublisher(consumption);
         c.afterPropertiesSet();
         this.container = c;
     }
@@ -135,6 +137,15 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
 
     public boolean isRunning() {
         return container.isRunning();
+    }
+
+    /**
+     * Whether its container is registered with the broker, or paused on purpose: not when the
+     * broker cancelled it (its queue was deleted) or its connection is lost or refused, while it
+     * keeps trying to come back.
+     */
+    public boolean consuming() {
+        return consumption.consuming();
     }
 
     /** Number of consumers currently registered with the broker. */
