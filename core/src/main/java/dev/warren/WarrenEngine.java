@@ -89,6 +89,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final ConnectionListener redeclareOnConnect;
     private final dev.warren.topology.TopologyMode topologyMode;
+    private final java.time.Duration shutdownTimeout;
     private volatile Topology topology;
     private volatile boolean running;
 
@@ -98,6 +99,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         this.scanner = options.scanner();
         this.jsonMapper = options.jsonMapper();
         this.publisherSettings = builder.publisherSettings;
+        this.shutdownTimeout = builder.shutdownTimeout;
         this.managementApi = builder.managementApi;
         this.breakers = new BreakerGate(this::isRunning, options.breakerListener());
         this.breakerResolver = builder.breakerResolver;
@@ -206,7 +208,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
                             options.breakerSettingsFor(settings.circuitBreaker(), breakerResolver));
             HandlerPipeline pipeline = options.pipeline(endpoint, breaker);
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
-                    publisherSettings.confirmTimeout());
+                    publisherSettings.confirmTimeout(), shutdownTimeout);
             consumers.add(consumer);
             if (breaker != null) {
                 breakers.guard(settings.circuitBreaker(), consumer);
@@ -305,7 +307,11 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
                 permissions.read(), permissions.rabbitmqctlCommand(connectionFactory.getUsername(), connectionFactory.getVirtualHost()));
     }
 
-    /** Stops the consumers, letting messages in progress finish. The publisher keeps working. */
+    /**
+     * Stops the consumers, letting handlers still running finish, each up to the
+     * {@linkplain Builder#shutdownTimeout shutdown timeout}; prefetched messages no handler began go
+     * back to their queues untouched. The publisher keeps working.
+     */
     public synchronized void stop() {
         if (!running) {
             return;
@@ -582,6 +588,9 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      */
     public static final class Builder extends HandlerEngineBuilder<Builder> {
 
+        /** How long stopping waits for running handlers unless {@link #shutdownTimeout} says otherwise: 30 s. */
+        public static final java.time.Duration DEFAULT_SHUTDOWN_TIMEOUT = java.time.Duration.ofSeconds(30);
+
         private final ConnectionFactory connectionFactory;
         private PublisherSettings publisherSettings = PublisherSettings.DEFAULTS;
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
@@ -592,6 +601,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         private java.util.function.Consumer<Alert> alertListener = alert -> {
         };
         private dev.warren.topology.TopologyMode topologyMode = dev.warren.topology.TopologyMode.DECLARE;
+        private java.time.Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -686,6 +696,32 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
          */
         public Builder topologyMode(dev.warren.topology.TopologyMode topologyMode) {
             this.topologyMode = Objects.requireNonNull(topologyMode, "topologyMode");
+            return this;
+        }
+
+        /**
+         * Sets how long {@link WarrenEngine#stop()}, and a circuit breaker's pause, wait for handlers
+         * still running before they close their channels. A handler still running then is cut off:
+         * its message goes back to the queue and is processed again, so make it longer than the
+         * slowest handler takes.
+         *
+         * <pre>{@code
+         * WarrenEngine.builder(connectionFactory).handlers(new VideoWorker())
+         *         .shutdownTimeout(Duration.ofMinutes(2))   // transcoding takes up to a minute
+         *         .build();
+         * }</pre>
+         *
+         * @param shutdownTimeout above zero; {@link #DEFAULT_SHUTDOWN_TIMEOUT} unless set
+         * @return this builder
+         * @throws WarrenException when it is zero or negative
+         */
+        public Builder shutdownTimeout(java.time.Duration shutdownTimeout) {
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
+                throw new WarrenException("shutdownTimeout must be above 0 but was " + shutdownTimeout
+                        + "; make it longer than the slowest handler takes, e.g. " + DEFAULT_SHUTDOWN_TIMEOUT);
+            }
+            this.shutdownTimeout = shutdownTimeout;
             return this;
         }
 

@@ -57,7 +57,7 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     private final ConsumptionEvents consumption = new ConsumptionEvents();
 
     public RabbitConsumer(ConnectionFactory connectionFactory, HandlerPipeline pipeline, PublisherChannels publisher,
-            Duration confirmTimeout) {
+            Duration confirmTimeout, Duration shutdownTimeout) {
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.confirmTimeout = confirmTimeout;
@@ -81,6 +81,11 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         c.setMessagePropertiesConverter(propertiesConverter);
         c.setMessageListener(this);
         c.setApplicationEventPublisher(consumption);
+        // Stopping (or a breaker's pause) lets running handlers finish, up to the timeout, instead of
+        // closing the channel under them after Spring's 5 s, which redelivers their messages; what
+        // was prefetched and not begun goes back to the queue at once.
+        c.setShutdownTimeout(shutdownTimeout.toMillis());
+        c.setForceStop(true);
         c.afterPropertiesSet();
         this.container = c;
     }
