@@ -51,6 +51,8 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     private final Duration confirmTimeout;
     private final boolean ackFirst;
     private volatile boolean running;
+    /** Set by {@link #stop()}: a breaker transition applied afterwards must not start the container again. */
+    private volatile boolean stopped = true;
     private final java.util.concurrent.atomic.AtomicInteger pendingCopies = new java.util.concurrent.atomic.AtomicInteger();
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new ToleratingPropertiesConverter();
@@ -100,11 +102,13 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     }
 
     public void start() {
+        stopped = false;
         running = true;
         container.start();
     }
 
     public void stop() {
+        stopped = true;
         running = false;
         awaitPendingCopies();
         container.stop();
@@ -122,22 +126,38 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
     /** Takes one message at a time, for a half-open circuit breaker's trial calls. */
     @Override
     public void resumeForTrial() {
+        if (stopped) {
+            return;
+        }
         container.stop();
         container.setConcurrentConsumers(1);
         container.setPrefetchCount(1);
         running = true;
         container.start();
+        stopAgainIfStopped();
     }
 
     /** Consumes again at full concurrency and prefetch. */
     @Override
     public void resume() {
+        if (stopped) {
+            return;
+        }
         container.stop();
         container.setConcurrentConsumers(pipeline.endpoint().settings().concurrency());
         container.setPrefetchCount(pipeline.endpoint().settings().prefetch());
         running = true;
         container.start();
+        stopAgainIfStopped();
         log.info("Resumed consumption from queue {}", queue());
+    }
+
+    /** A {@link #stop()} that ran while a resume started the container wins: the container ends stopped. */
+    private void stopAgainIfStopped() {
+        if (stopped) {
+            running = false;
+            container.stop();
+        }
     }
 
     public boolean isRunning() {
