@@ -308,9 +308,11 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     }
 
     /**
-     * Stops the consumers, letting handlers still running finish, each up to the
-     * {@linkplain Builder#shutdownTimeout shutdown timeout}; prefetched messages no handler began go
-     * back to their queues untouched. The publisher keeps working.
+     * Stops the consumers: cancels them with the broker and lets the handlers finish the messages
+     * they hold, running and prefetched, up to the {@linkplain Builder#shutdownTimeout shutdown
+     * timeout}, after which the channels close and what is left is delivered again. Handing the
+     * prefetched messages back instead would count against a quorum queue's delivery limit. The
+     * publisher keeps working.
      */
     public synchronized void stop() {
         if (!running) {

@@ -84,10 +84,8 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, dev.wa
         c.setMessageListener(this);
         c.setApplicationEventPublisher(consumption);
         // Stopping (or a breaker's pause) lets running handlers finish, up to the timeout, instead of
-        // closing the channel under them after Spring's 5 s, which redelivers their messages; what
-        // was prefetched and not begun goes back to the queue at once.
+        // closing the channel under them after Spring's 5 s, which redelivers their messages.
         c.setShutdownTimeout(shutdownTimeout.toMillis());
-        c.setForceStop(true);
         c.afterPropertiesSet();
         this.container = c;
     }
