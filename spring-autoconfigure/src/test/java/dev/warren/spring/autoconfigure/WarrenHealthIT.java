@@ -44,7 +44,7 @@ class WarrenHealthIT {
     final String charges = queue + ".charges";
     final CachingConnectionFactory admin = RabbitBroker.get().connectionFactory();
     final RabbitCleanup cleanup = new RabbitCleanup(admin).workQueue(queue).workQueue(charges)
-            .queues(List.of(charges + ".retry.1m"));
+            .queues(List.of(queue + ".retry.1s", queue + ".retry.2s", charges + ".retry.1m"));
 
     final ApplicationContextRunner runner = SharedBrokerRunners.warren()
             .withBean(Orders.class)
