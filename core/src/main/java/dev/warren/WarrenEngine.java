@@ -1,10 +1,12 @@
 package dev.warren;
 
 import dev.warren.consumer.ConsumerSettings;
+import dev.warren.consumer.ConsumerState;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
 import dev.warren.consumer.ConsumerStats;
 import dev.warren.consumer.HandlerEngineBuilder;
+import dev.warren.internal.pipeline.ConsumerStates;
 import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.deadletter.DeadLetters;
@@ -87,6 +89,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     private final @org.jspecify.annotations.Nullable ManagementApi managementApi;
     private final ConnectionListener redeclareOnConnect;
     private final dev.warren.topology.TopologyMode topologyMode;
+    private final java.time.Duration shutdownTimeout;
     private volatile Topology topology;
     private volatile boolean running;
 
@@ -96,6 +99,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         this.scanner = options.scanner();
         this.jsonMapper = options.jsonMapper();
         this.publisherSettings = builder.publisherSettings;
+        this.shutdownTimeout = builder.shutdownTimeout;
         this.managementApi = builder.managementApi;
         this.breakers = new BreakerGate(this::isRunning, options.breakerListener());
         this.breakerResolver = builder.breakerResolver;
@@ -204,7 +208,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
                             options.breakerSettingsFor(settings.circuitBreaker(), breakerResolver));
             HandlerPipeline pipeline = options.pipeline(endpoint, breaker, "rabbitmq");
             RabbitConsumer consumer = new RabbitConsumer(connectionFactory, pipeline, publisherChannels,
-                    publisherSettings.confirmTimeout());
+                    publisherSettings.confirmTimeout(), shutdownTimeout);
             consumers.add(consumer);
             if (breaker != null) {
                 breakers.guard(settings.circuitBreaker(), consumer);
@@ -303,7 +307,13 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
                 permissions.read(), permissions.rabbitmqctlCommand(connectionFactory.getUsername(), connectionFactory.getVirtualHost()));
     }
 
-    /** Stops the consumers, letting messages in progress finish. The publisher keeps working. */
+    /**
+     * Stops the consumers: cancels them with the broker and lets the handlers finish the messages
+     * they hold, running and prefetched, up to the {@linkplain Builder#shutdownTimeout shutdown
+     * timeout}, after which the channels close and what is left is delivered again. Handing the
+     * prefetched messages back instead would count against a quorum queue's delivery limit. The
+     * publisher keeps working.
+     */
     public synchronized void stop() {
         if (!running) {
             return;
@@ -545,6 +555,27 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
     }
 
     /**
+     * Whether each handler's consumer takes messages from its queue right now. A consumer behind a
+     * circuit breaker that is not closed is {@link ConsumerState#PAUSED}; one
+     * whose queue was deleted, that the broker cancelled or whose connection is lost or refused is
+     * {@link ConsumerState#NOT_CONSUMING} until the broker registers it again.
+     *
+     * @return consumer name to its state; empty before start, all not consuming after stop
+     */
+    @Override
+    public synchronized Map<String, ConsumerState> consumerStates() {
+        Map<String, String> breakerStates = breakers.states();
+        Map<String, ConsumerState> states = new java.util.LinkedHashMap<>();
+        for (RabbitConsumer consumer : consumers) {
+            HandlerEndpoint endpoint = consumer.pipeline().endpoint();
+            String breaker = endpoint.settings().circuitBreaker();
+            states.put(endpoint.consumerName(),
+                    ConsumerStates.of(running, breaker == null ? null : breakerStates.get(breaker), consumer.consuming()));
+        }
+        return states;
+    }
+
+    /**
      * What each handler's consumer has done since {@link #start()}.
      *
      * @return consumer name to a snapshot of its counters; empty before start
@@ -570,6 +601,9 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      */
     public static final class Builder extends HandlerEngineBuilder<Builder> {
 
+        /** How long stopping waits for running handlers unless {@link #shutdownTimeout} says otherwise: 30 s. */
+        public static final java.time.Duration DEFAULT_SHUTDOWN_TIMEOUT = java.time.Duration.ofSeconds(30);
+
         private final ConnectionFactory connectionFactory;
         private PublisherSettings publisherSettings = PublisherSettings.DEFAULTS;
         private @org.jspecify.annotations.Nullable ManagementApi managementApi;
@@ -580,6 +614,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         private java.util.function.Consumer<Alert> alertListener = alert -> {
         };
         private dev.warren.topology.TopologyMode topologyMode = dev.warren.topology.TopologyMode.DECLARE;
+        private java.time.Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder(ConnectionFactory connectionFactory) {
             this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
@@ -674,6 +709,32 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
          */
         public Builder topologyMode(dev.warren.topology.TopologyMode topologyMode) {
             this.topologyMode = Objects.requireNonNull(topologyMode, "topologyMode");
+            return this;
+        }
+
+        /**
+         * Sets how long {@link WarrenEngine#stop()}, and a circuit breaker's pause, wait for handlers
+         * still running before they close their channels. A handler still running then is cut off:
+         * its message goes back to the queue and is processed again, so make it longer than the
+         * slowest handler takes.
+         *
+         * <pre>{@code
+         * WarrenEngine.builder(connectionFactory).handlers(new VideoWorker())
+         *         .shutdownTimeout(Duration.ofMinutes(2))   // transcoding takes up to a minute
+         *         .build();
+         * }</pre>
+         *
+         * @param shutdownTimeout above zero; {@link #DEFAULT_SHUTDOWN_TIMEOUT} unless set
+         * @return this builder
+         * @throws WarrenException when it is zero or negative
+         */
+        public Builder shutdownTimeout(java.time.Duration shutdownTimeout) {
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
+                throw new WarrenException("shutdownTimeout must be above 0 but was " + shutdownTimeout
+                        + "; make it longer than the slowest handler takes, e.g. " + DEFAULT_SHUTDOWN_TIMEOUT);
+            }
+            this.shutdownTimeout = shutdownTimeout;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.warren;
 
+import dev.warren.consumer.ConsumerState;
 import dev.warren.consumer.ConsumerStats;
 import dev.warren.deadletter.DeadLetters;
 import java.util.Map;
@@ -26,6 +27,15 @@ public interface WarrenOperations {
      * @return consumer name to its statistics
      */
     Map<String, ConsumerStats> consumerStats();
+
+    /**
+     * Whether each handler's consumer takes messages from its queue right now: running, paused by
+     * its open circuit breaker, or not consuming (queue deleted, consumer cancelled by the broker,
+     * connection lost or refused).
+     *
+     * @return consumer name (its queue, or {@code <topic>.<group>}) to its state; empty before start
+     */
+    Map<String, ConsumerState> consumerStates();
 
     /**
      * The state of each circuit breaker.

@@ -225,4 +225,12 @@ class WarrenEngineTests {
             assertThat(engine.topology()).isEqualTo(new Topology(List.of(), List.of(), List.of()));
         }
     }
+
+    @Test
+    void aShutdownTimeoutOfZeroIsRejectedWithTheFix() {
+        assertThatThrownBy(() -> WarrenEngine.builder(connectionFactory).shutdownTimeout(java.time.Duration.ZERO))
+                .isInstanceOf(WarrenException.class)
+                .hasMessage("shutdownTimeout must be above 0 but was PT0S; make it longer than the slowest handler takes, "
+                        + "e.g. PT30S");
+    }
 }

@@ -10,7 +10,9 @@ import dev.warren.MessageContext;
 import dev.warren.WarrenEngine;
 import dev.warren.annotation.Consumer;
 import dev.warren.annotation.Retry;
+import dev.warren.consumer.ConsumerSettings;
 import dev.warren.consumer.ConsumerStats;
+import dev.warren.consumer.InputLimits;
 import dev.warren.test.RabbitBroker;
 import dev.warren.test.RabbitCleanup;
 import dev.warren.topology.QueueSpec;
@@ -42,7 +44,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 /**
  * Bad input at volume: another service publishes 10,000 raw messages (not through Warren) that mix
  * valid JSON, malformed JSON, wrong types, empty bodies, huge bodies, wrong content types, JSON
- * arrays and {@code null}, binary junk, over-deep nesting and a poison value the handler throws on.
+ * arrays and {@code null}, binary junk, over-deep nesting, bodies over the handler's size limit and a
+ * poison value the handler throws on.
  * Every message ends processed or in the dead-letter queue with a reason, and the consumer never
  * stops.
  */
@@ -53,6 +56,10 @@ class BadInputAtVolumeIT {
     private static final int POISON_ATTEMPTS = 2;
     /** Size of each huge body. */
     private static final int HUGE_BYTES = 3 * 1024 * 1024;
+    /** The handler's max-message-size: above the huge bodies (the default of 1 MB would dead-letter them), below the over-limit ones. */
+    private static final long MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+    /** Size of each body over the handler's limit. */
+    private static final int OVER_LIMIT_BYTES = 5 * 1024 * 1024;
     /** Deeper than Jackson's default nesting limit (500 levels in Jackson 3). */
     private static final int DEEP_NESTING = 5_000;
 
@@ -82,6 +89,8 @@ class BadInputAtVolumeIT {
         DEEP_NESTING(false, "application/json"),
         /** 3 MB of JSON cut off before its end. */
         HUGE_MALFORMED(false, "application/json"),
+        /** 5 MB of valid JSON, over the handler's max-message-size: dead-lettered with the limit, never decoded. */
+        OVER_LIMIT(false, "application/json"),
         /** Decodes, but the handler throws on it: retried, then dead-lettered. */
         POISON(false, "application/json");
 
@@ -124,7 +133,8 @@ class BadInputAtVolumeIT {
     /** Only a handful of huge bodies, at fixed places, so that the run stays fast. */
     private static final Map<Integer, Kind> HUGE = Map.of(
             1_000, Kind.HUGE_VALID, 4_000, Kind.HUGE_VALID, 8_000, Kind.HUGE_VALID,
-            2_500, Kind.HUGE_MALFORMED, 6_500, Kind.HUGE_MALFORMED);
+            2_500, Kind.HUGE_MALFORMED, 6_500, Kind.HUGE_MALFORMED,
+            3_000, Kind.OVER_LIMIT, 7_000, Kind.OVER_LIMIT);
 
     static Kind kindOf(int seq) {
         Kind huge = HUGE.get(seq);
@@ -140,8 +150,9 @@ class BadInputAtVolumeIT {
             case VALID_JSON, VALID_NO_CONTENT_TYPE, VALID_JSON_AS_TEXT_PLAIN -> utf8(order);
             case VALID_EXTRA_FIELDS -> utf8("{\"id\":%d,\"sku\":\"%s-Größe-✓-😀\",\"quantity\":%d,\"note\":\"ignored\",\"tags\":[\"a\",{\"b\":null}]}"
                     .formatted(seq, sku, quantity));
-            case HUGE_VALID -> utf8(huge(seq, sku, quantity) + "]}");
-            case HUGE_MALFORMED -> utf8(huge(seq, sku, quantity));
+            case HUGE_VALID -> utf8(huge(seq, sku, quantity, HUGE_BYTES) + "]}");
+            case HUGE_MALFORMED -> utf8(huge(seq, sku, quantity, HUGE_BYTES));
+            case OVER_LIMIT -> utf8(huge(seq, sku, quantity, OVER_LIMIT_BYTES) + "]}");
             case MALFORMED_JSON -> utf8("{\"id\": %d, \"sku\":".formatted(seq));
             case WRONG_TYPES -> utf8("{\"id\":\"abc\",\"sku\":5,\"quantity\":[]}");
             case EMPTY_BODY -> new byte[0];
@@ -162,12 +173,12 @@ class BadInputAtVolumeIT {
         };
     }
 
-    /** An order with about {@link #HUGE_BYTES} of unknown "lines", without the closing {@code ]}}. */
-    private static String huge(int seq, String sku, int quantity) {
-        StringBuilder json = new StringBuilder(HUGE_BYTES + 200)
+    /** An order with about {@code bytes} of unknown "lines", without the closing {@code ]}}. */
+    private static String huge(int seq, String sku, int quantity, int bytes) {
+        StringBuilder json = new StringBuilder(bytes + 200)
                 .append("{\"id\":").append(seq).append(",\"sku\":\"").append(sku).append("\",\"quantity\":").append(quantity)
                 .append(",\"lines\":[");
-        for (int line = 0; json.length() < HUGE_BYTES; line++) {
+        for (int line = 0; json.length() < bytes; line++) {
             json.append(line == 0 ? "" : ",").append("{\"line\":").append(line)
                     .append(",\"text\":\"lorem ipsum dolor sit amet, consectetur adipiscing elit\"}");
         }
@@ -242,7 +253,9 @@ class BadInputAtVolumeIT {
     @Test
     void everyBadMessageEndsInTheDeadLetterQueueWithAReasonAndTheConsumerKeepsGoing() throws Exception {
         Instant started = Instant.now();
-        engine = WarrenEngine.builder(consumerFactory).handlers(handler).nameResolver(v -> v.replace("${queue}", queue)).build();
+        engine = WarrenEngine.builder(consumerFactory).handlers(handler).nameResolver(v -> v.replace("${queue}", queue))
+                .consumerDefaults(ConsumerSettings.DEFAULTS.withLimits(InputLimits.DEFAULTS.withMaxMessageSize(MAX_MESSAGE_SIZE)))
+                .build();
         engine.start();
 
         producerConnection = producerFactory.getRabbitConnectionFactory().newConnection("warren-chaos-bad-input-producer");
@@ -367,6 +380,10 @@ class BadInputAtVolumeIT {
             if (poison ? !dead.reason().contains("IllegalArgumentException: quantity must not be negative")
                     : !dead.reason().startsWith("Body ")) {
                 problems.add("unexpected reason");
+            }
+            // Only a body over the limit names it; the others failed to decode, whatever their size.
+            if ((kind == Kind.OVER_LIMIT) != dead.reason().contains("(max-message-size)")) {
+                problems.add("size limit reason on kind " + kind);
             }
             int calls = handler.calls.getOrDefault(dead.messageId(), 0);
             if (poison ? calls < POISON_ATTEMPTS : calls > 0) {

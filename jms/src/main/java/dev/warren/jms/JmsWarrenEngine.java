@@ -2,11 +2,13 @@ package dev.warren.jms;
 
 import dev.warren.Warren;
 import dev.warren.consumer.ConsumerSettings;
+import dev.warren.consumer.ConsumerState;
 import dev.warren.consumer.ConsumerStats;
 import dev.warren.consumer.HandlerEngineBuilder;
 import dev.warren.deadletter.DeadLetters;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
+import dev.warren.internal.pipeline.ConsumerStates;
 import dev.warren.internal.pipeline.EngineOptions;
 import dev.warren.internal.pipeline.HandlerPipeline;
 import dev.warren.internal.pipeline.BreakerGate;
@@ -185,6 +187,26 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
             stats.put(consumer.pipeline().endpoint().consumerName(), consumer.pipeline().stats().snapshot());
         }
         return stats;
+    }
+
+    /**
+     * Whether each handler's consumer takes messages right now: paused while its circuit breaker is
+     * not closed, not consuming while its listener containers are not running or the engine is
+     * stopped. A container that keeps reconnecting to an unreachable provider still counts as running.
+     *
+     * @return consumer name to its state; empty before start
+     */
+    @Override
+    public Map<String, ConsumerState> consumerStates() {
+        Map<String, String> breakerStates = breakers.states();
+        Map<String, ConsumerState> states = new LinkedHashMap<>();
+        for (JmsConsumer consumer : consumers) {
+            HandlerEndpoint endpoint = consumer.pipeline().endpoint();
+            String breaker = endpoint.settings().circuitBreaker();
+            states.put(endpoint.consumerName(),
+                    ConsumerStates.of(running, breaker == null ? null : breakerStates.get(breaker), consumer.isRunning()));
+        }
+        return states;
     }
 
     /**

@@ -52,12 +52,15 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, Pausab
     private final PublisherChannels publisher;
     private final Duration confirmTimeout;
     private volatile boolean running;
+    /** Set by {@link #stop()}: a breaker transition applied afterwards must not start the container again. */
+    private volatile boolean stopped = true;
     private final AtomicInteger pendingCopies = new AtomicInteger();
     private final SimpleMessageListenerContainer container;
     private final DefaultMessagePropertiesConverter propertiesConverter = new ToleratingPropertiesConverter();
+    private final ConsumptionEvents consumption = new ConsumptionEvents();
 
     public RabbitConsumer(ConnectionFactory connectionFactory, HandlerPipeline pipeline, PublisherChannels publisher,
-            Duration confirmTimeout) {
+            Duration confirmTimeout, Duration shutdownTimeout) {
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.confirmTimeout = confirmTimeout;
@@ -79,6 +82,10 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, Pausab
         // Spring AMQP reads x-death while it converts a delivery; a forged one must not stop the consumer.
         c.setMessagePropertiesConverter(propertiesConverter);
         c.setMessageListener(this);
+        c.setApplicationEventPublisher(consumption);
+        // Stopping (or a breaker's pause) lets running handlers finish, up to the timeout, instead of
+        // closing the channel under them after Spring's 5 s, which redelivers their messages.
+        c.setShutdownTimeout(shutdownTimeout.toMillis());
         c.afterPropertiesSet();
         this.container = c;
     }
@@ -93,11 +100,13 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, Pausab
     }
 
     public void start() {
+        stopped = false;
         running = true;
         container.start();
     }
 
     public void stop() {
+        stopped = true;
         running = false;
         awaitPendingCopies();
         container.stop();
@@ -115,26 +124,51 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, Pausab
     /** Takes one message at a time, for a half-open circuit breaker's trial calls. */
     @Override
     public void resumeForTrial() {
+        if (stopped) {
+            return;
+        }
         container.stop();
         container.setConcurrentConsumers(1);
         container.setPrefetchCount(1);
         running = true;
         container.start();
+        stopAgainIfStopped();
     }
 
     /** Consumes again at full concurrency and prefetch. */
     @Override
     public void resume() {
+        if (stopped) {
+            return;
+        }
         container.stop();
         container.setConcurrentConsumers(pipeline.endpoint().settings().concurrency());
         container.setPrefetchCount(pipeline.endpoint().settings().prefetch());
         running = true;
         container.start();
+        stopAgainIfStopped();
         log.info("Resumed consumption from queue {}", queue());
+    }
+
+    /** A {@link #stop()} that ran while a resume started the container wins: the container ends stopped. */
+    private void stopAgainIfStopped() {
+        if (stopped) {
+            running = false;
+            container.stop();
+        }
     }
 
     public boolean isRunning() {
         return container.isRunning();
+    }
+
+    /**
+     * Whether its container is registered with the broker, or paused on purpose: not when the
+     * broker cancelled it (its queue was deleted) or its connection is lost or refused, while it
+     * keeps trying to come back.
+     */
+    public boolean consuming() {
+        return consumption.consuming();
     }
 
     /** Number of consumers currently registered with the broker. */

@@ -51,6 +51,8 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
     private final List<DefaultMessageListenerContainer> containers = new ArrayList<>();
     private final boolean ackFirst;
     private volatile boolean running;
+    /** Set by {@link #stop()} and {@link #close()}: a breaker transition applied afterwards must not start the containers again. */
+    private volatile boolean stopped = true;
 
     public JmsConsumer(ConnectionFactory connectionFactory, DestinationResolver destinations, HandlerPipeline pipeline,
             Retries retries) {
@@ -116,16 +118,19 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
     }
 
     public void start() {
+        stopped = false;
         running = true;
         containers.forEach(DefaultMessageListenerContainer::start);
     }
 
     public void stop() {
+        stopped = true;
         running = false;
         containers.forEach(DefaultMessageListenerContainer::stop);
     }
 
     public void close() {
+        stopped = true;
         running = false;
         containers.forEach(DefaultMessageListenerContainer::shutdown);
     }
@@ -139,20 +144,36 @@ public final class JmsConsumer implements SessionAwareMessageListener<Message>, 
 
     @Override
     public void resumeForTrial() {
+        if (stopped) {
+            return;
+        }
         containers.forEach(container -> {
             container.setConcurrentConsumers(1);
         });
         running = true;
         containers.forEach(DefaultMessageListenerContainer::start);
+        stopAgainIfStopped();
     }
 
     @Override
     public void resume() {
+        if (stopped) {
+            return;
+        }
         int concurrency = pipeline.endpoint().settings().concurrency();
         containers.forEach(container -> container.setConcurrentConsumers(concurrency));
         running = true;
         containers.forEach(DefaultMessageListenerContainer::start);
+        stopAgainIfStopped();
         log.info("Resumed consumption from queue {}", queue());
+    }
+
+    /** A {@link #stop()} or {@link #close()} that ran while a resume started the containers wins: they end stopped. */
+    private void stopAgainIfStopped() {
+        if (stopped) {
+            running = false;
+            containers.forEach(DefaultMessageListenerContainer::stop);
+        }
     }
 
     public boolean isRunning() {

@@ -101,6 +101,7 @@ public class WarrenAutoConfiguration {
             ObjectProvider<dev.warren.consumer.DeliveryListener> deliveryListeners) {
         WarrenEngine.Builder builder = WarrenEngine.builder(connectionFactory)
                 .timeScale(properties.getTimeScale())
+                .shutdownTimeout(properties.getShutdownTimeout())
                 .deliveryListener(dev.warren.consumer.DeliveryListener.composite(deliveryListeners.orderedStream().toList()))
                 .consumerDefaults(converter.consumerDefaults())
                 .consumerCustomizer(converter.consumerCustomizer())

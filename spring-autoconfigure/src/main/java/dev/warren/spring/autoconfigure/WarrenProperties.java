@@ -561,6 +561,26 @@ public class WarrenProperties {
         this.timeScale = timeScale;
     }
 
+    /**
+     * How long stopping Warren (a shutdown, or a circuit breaker's pause) waits for handlers still
+     * running before it closes their channels, such as 30s or 2m; a handler cut off then has its
+     * message delivered again. Make it longer than the slowest handler takes, and shorter than the
+     * platform's grace period for shutting the application down (RabbitMQ).
+     */
+    private Duration shutdownTimeout = dev.warren.WarrenEngine.Builder.DEFAULT_SHUTDOWN_TIMEOUT;
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("warren.shutdown-timeout must be above 0 but was " + shutdownTimeout
+                    + "; make it longer than the slowest handler takes, e.g. 30s");
+        }
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
     public Defaults getDefaults() {
         return defaults;
     }

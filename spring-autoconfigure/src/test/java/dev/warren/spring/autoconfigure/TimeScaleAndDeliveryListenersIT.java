@@ -21,7 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** warren.time-scale shrinks the application's waits, and every DeliveryListener bean hears each message. */
+/** warren.time-scale shrinks the application's waits, warren.shutdown-timeout is checked, and every DeliveryListener bean hears each message. */
 class TimeScaleAndDeliveryListenersIT {
 
     record Ping(int n) {
@@ -104,5 +104,12 @@ class TimeScaleAndDeliveryListenersIT {
         runner.withPropertyValues("warren.time-scale=2").run(context -> assertThat(context).hasFailed()
                 .getFailure().rootCause().hasMessage("warren.time-scale must be above 0 and at most 1 but was 2.0; use 1 for "
                         + "real time, 0.001 to turn a minute into 60 ms"));
+    }
+
+    @Test
+    void aShutdownTimeoutOfZeroFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("warren.shutdown-timeout=0s").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessage("warren.shutdown-timeout must be above 0 but was PT0S; make it longer "
+                        + "than the slowest handler takes, e.g. 30s"));
     }
 }

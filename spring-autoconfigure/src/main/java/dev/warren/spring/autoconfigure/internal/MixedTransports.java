@@ -2,6 +2,7 @@ package dev.warren.spring.autoconfigure.internal;
 
 import dev.warren.Warren;
 import dev.warren.WarrenOperations;
+import dev.warren.consumer.ConsumerState;
 import dev.warren.consumer.ConsumerStats;
 import dev.warren.deadletter.DeadLetter;
 import dev.warren.deadletter.DeadLetterQueue;
@@ -152,6 +153,13 @@ public final class MixedTransports {
         public Map<String, ConsumerStats> consumerStats() {
             Map<String, ConsumerStats> all = new LinkedHashMap<>();
             engines.values().forEach(engine -> all.putAll(engine.obtain().consumerStats()));
+            return all;
+        }
+
+        @Override
+        public Map<String, ConsumerState> consumerStates() {
+            Map<String, ConsumerState> all = new LinkedHashMap<>();
+            engines.values().forEach(engine -> all.putAll(engine.obtain().consumerStates()));
             return all;
         }
 

@@ -1,16 +1,22 @@
 package dev.warren.spring.autoconfigure.internal;
 
 import dev.warren.WarrenEngine;
+import dev.warren.consumer.ConsumerState;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Warren's part of the health endpoint ({@code /actuator/health/warren}): down while the engine is
- * not running; up otherwise, with the state of every circuit breaker and the queues behind open
- * ones, and the alerts raised by the queue monitor and the outbox. An open breaker or an alert
- * keeps the application up: restarting it would not bring back a dependency that is down, drain
- * a backlog or publish an outbox whose broker is unreachable.
+ * not running or a handler's consumer does not consume (its queue was deleted, the broker
+ * cancelled it, its connection is lost or refused), naming those queues in {@code notConsuming};
+ * up otherwise, with each consumer's state, the state of every circuit breaker, and the alerts
+ * raised by the queue monitor and the outbox. A consumer paused by its open breaker, an open
+ * breaker or an alert keeps the application up: restarting it would not bring back a dependency
+ * that is down, drain a backlog or publish an outbox whose broker is unreachable.
  */
 public final class WarrenHealthIndicator implements HealthIndicator {
 
@@ -34,9 +40,19 @@ public final class WarrenHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Map<String, String> breakers = engine.circuitBreakerStates();
-        Health.Builder health = engine.isRunning() ? Health.up() : Health.down();
-        health.withDetail("consumers", engine instanceof WarrenEngine rabbit ? rabbit.consumerSettings().keySet()
-                : engine.consumerStats().keySet());
+        Map<String, ConsumerState> states = engine.consumerStates();
+        Collection<String> names = engine instanceof WarrenEngine rabbit ? rabbit.consumerSettings().keySet()
+                : engine.consumerStats().keySet();
+        Map<String, ConsumerState> consumers = new LinkedHashMap<>();
+        names.forEach(name -> consumers.put(name, states.getOrDefault(name, ConsumerState.NOT_CONSUMING)));
+        consumers.putAll(states);
+        List<String> notConsuming = consumers.entrySet().stream()
+                .filter(entry -> entry.getValue() == ConsumerState.NOT_CONSUMING).map(Map.Entry::getKey).toList();
+        Health.Builder health = engine.isRunning() && notConsuming.isEmpty() ? Health.up() : Health.down();
+        health.withDetail("consumers", consumers);
+        if (engine.isRunning() && !notConsuming.isEmpty()) {
+            health.withDetail("notConsuming", notConsuming);
+        }
         if (!breakers.isEmpty()) {
             health.withDetail("circuitBreakers", breakers);
             long open = breakers.values().stream().filter(state -> !state.equals("CLOSED")).count();

@@ -1,0 +1,30 @@
+package dev.warren.internal.pipeline;
+
+import dev.warren.consumer.ConsumerState;
+import org.jspecify.annotations.Nullable;
+
+/** How every engine tells a consumer's state, whatever its transport. */
+public final class ConsumerStates {
+
+    private ConsumerStates() {
+    }
+
+    /**
+     * The state of one consumer. A breaker that is not closed pauses its consumers on purpose,
+     * which is not a fault even while the pause or the resume is still under way.
+     *
+     * @param engineRunning whether its engine runs
+     * @param breakerState its circuit breaker's state (CLOSED, OPEN, HALF_OPEN...), or {@code null} without one
+     * @param consuming whether the transport's consumer takes messages
+     * @return the state
+     */
+    public static ConsumerState of(boolean engineRunning, @Nullable String breakerState, boolean consuming) {
+        if (!engineRunning) {
+            return ConsumerState.NOT_CONSUMING;
+        }
+        if (breakerState != null && !breakerState.equals("CLOSED")) {
+            return ConsumerState.PAUSED;
+        }
+        return consuming ? ConsumerState.RUNNING : ConsumerState.NOT_CONSUMING;
+    }
+}
