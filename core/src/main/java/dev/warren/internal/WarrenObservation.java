@@ -12,10 +12,10 @@ import io.micrometer.observation.docs.ObservationDocumentation;
  * <p>Why the OpenTelemetry attributes are high-cardinality even where their values are few
  * ({@code messaging.system}, {@code messaging.operation.type}): Micrometer's meter handler tags a
  * timer with every low-cardinality key, so adding them there would change the tag keys of
- * {@code warren.process} and {@code warren.publish}, breaking dashboards and alerts built on them,
- * and a Prometheus registry refuses a meter whose tag keys differ from those already registered
- * under its name, as in a rolling upgrade. A tracing handler copies both kinds onto the span, which
- * is where APM tools look for them. An {@code ObservationConvention} would let users replace the
+ * {@code warren.process} and {@code warren.publish} and break the dashboards and alerts built on
+ * them; and {@code messaging.message.id} or the routing key as a tag would make a timer per message
+ * or per routing key. A tracing handler copies both kinds onto the span, which is where APM tools
+ * look for them. An {@code ObservationConvention} would let users replace the
  * keys, but it needs a context type per observation carrying the message and its endpoint, and a
  * replaced convention could change the meters' tags again; an {@code ObservationFilter} runs only
  * at stop, after a sampler has decided. Both are more machinery for the same result.
