@@ -6,6 +6,9 @@ import dev.warren.consumer.InputLimits;
 import dev.warren.failure.FailureClass;
 import dev.warren.idempotency.IdempotencyStore;
 import dev.warren.idempotency.TransactionalIdempotencyStore;
+import dev.warren.internal.WarrenObservation;
+import dev.warren.internal.WarrenObservation.MessagingAttribute;
+import dev.warren.internal.WarrenObservation.ProcessTag;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.internal.handler.HandlerMethod;
@@ -15,6 +18,7 @@ import dev.warren.topology.QueueSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
@@ -286,16 +290,21 @@ public final class HandlerPipeline {
      */
     private Outcome process(InboundMessage message, HandlerCall call) {
         // The context is made only when someone observes: nothing is allocated with the no-op registry.
-        Observation observation = Observation.createNotStarted("warren.process", () -> receiverContext(message), observations)
+        Observation observation = Observation.createNotStarted(WarrenObservation.PROCESS.getName(),
+                        () -> receiverContext(message), observations)
                 .contextualName(message.queue() + " process")
-                .lowCardinalityKeyValue("queue", message.queue())
-                .start();
+                .lowCardinalityKeyValue(ProcessTag.QUEUE.withValue(message.queue()));
+        if (!observation.isNoop()) {
+            // Spans only: as low-cardinality keys they would change the timer's tags (see WarrenObservation).
+            observation.highCardinalityKeyValues(messagingAttributes(message));
+        }
+        observation.start();
         Outcome outcome = null;
         try (Observation.Scope scope = observation.openScope()) {
             outcome = processObserved(message, call);
             return outcome;
         } finally {
-            observation.lowCardinalityKeyValue("outcome", outcomeName(outcome));
+            observation.lowCardinalityKeyValue(ProcessTag.OUTCOME.withValue(outcomeName(outcome)));
             if (outcome instanceof Outcome.DeadLetter deadLetter) {
                 observation.error(deadLetter.cause());
             }
@@ -311,6 +320,25 @@ public final class HandlerPipeline {
         context.setCarrier(message.headers());
         context.setRemoteServiceName(remoteService);
         return context;
+    }
+
+    /** The OpenTelemetry messaging attributes of a delivery: a subscription's destination is its topic. */
+    private KeyValues messagingAttributes(InboundMessage message) {
+        KeyValues attributes = KeyValues.of(
+                MessagingAttribute.SYSTEM.withValue(remoteService),
+                MessagingAttribute.DESTINATION_NAME.withValue(endpoint.topic() != null ? endpoint.topic() : message.queue()),
+                MessagingAttribute.OPERATION_TYPE.withValue(WarrenObservation.PROCESS_OPERATION),
+                MessagingAttribute.OPERATION_NAME.withValue(WarrenObservation.PROCESS_OPERATION));
+        if (message.messageId() != null) {
+            attributes = attributes.and(MessagingAttribute.MESSAGE_ID.withValue(message.messageId()));
+        }
+        if (message.routingKey() != null) {
+            attributes = attributes.and(MessagingAttribute.ROUTING_KEY.withValue(message.routingKey()));
+        }
+        if (endpoint.group() != null) {
+            attributes = attributes.and(MessagingAttribute.CONSUMER_GROUP.withValue(endpoint.group()));
+        }
+        return attributes;
     }
 
     private static String outcomeName(@Nullable Outcome outcome) {

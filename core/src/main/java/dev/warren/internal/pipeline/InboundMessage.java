@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param size the body's size in bytes as the transport measured it: the length of {@code body},
  *     unless the transport left an oversize body unread and passes an empty one
  * @param publishedAt when the message was published, if the publisher said
+ * @param routingKey the routing key it was delivered with, for traces; {@code null} where the
+ *     transport has none (JMS)
  */
 public record InboundMessage(
         String queue,
@@ -28,19 +30,26 @@ public record InboundMessage(
         Map<String, Object> headers,
         @Nullable String contentEncoding,
         long size,
-        @Nullable Instant publishedAt) {
+        @Nullable Instant publishedAt,
+        @Nullable String routingKey) {
+
+    /** A message without a routing key. */
+    public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,
+            boolean redelivered, Map<String, Object> headers, @Nullable String contentEncoding, long size,
+            @Nullable Instant publishedAt) {
+        this(queue, body, contentType, messageId, redelivered, headers, contentEncoding, size, publishedAt, null);
+    }
 
     /** A message read whole, with its content encoding and publish time. */
     public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,
             boolean redelivered, Map<String, Object> headers, @Nullable String contentEncoding, @Nullable Instant publishedAt) {
-        this(queue, body, contentType, messageId, redelivered, headers, contentEncoding, body.length, publishedAt);
+        this(queue, body, contentType, messageId, redelivered, headers, contentEncoding, body.length, publishedAt, null);
     }
-
 
     /** A message without a content encoding. */
     public InboundMessage(String queue, byte[] body, @Nullable String contentType, @Nullable String messageId,
             boolean redelivered, Map<String, Object> headers) {
-        this(queue, body, contentType, messageId, redelivered, headers, null, body.length, null);
+        this(queue, body, contentType, messageId, redelivered, headers, null, body.length, null, null);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.warren.internal.rabbit;
 
 import dev.warren.internal.WarrenHeaders;
+import dev.warren.internal.WarrenObservation;
+import dev.warren.internal.WarrenObservation.MessagingAttribute;
+import dev.warren.internal.WarrenObservation.PublishTag;
 import com.rabbitmq.client.AMQP;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
@@ -9,6 +12,7 @@ import dev.warren.publish.PublishException.Reason;
 import dev.warren.publish.PublishOptions;
 import dev.warren.publish.PublishReceipt;
 import dev.warren.topology.ExchangeSpec;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.SenderContext;
@@ -39,6 +43,8 @@ public final class JsonPublisher implements Warren {
     private static final String DEFAULT_EXCHANGE = "";
     private static final String JSON = "application/json";
     private static final int PERSISTENT = 2;
+    /** The remote service and {@code messaging.system} of traces. */
+    private static final String RABBITMQ = "rabbitmq";
 
     private final PublisherChannels channels;
     private final TopologyDeclarer declarer;
@@ -79,7 +85,7 @@ public final class JsonPublisher implements Warren {
     @Override
     public CompletableFuture<PublishReceipt> sendAsync(String queue, Object payload, PublishOptions options) {
         Objects.requireNonNull(queue, "queue");
-        Outgoing outgoing = encode(payload, options, queue, "send");
+        Outgoing outgoing = encode(payload, options, queue, "send", queue);
         if (outgoing.failure != null) {
             return CompletableFuture.failedFuture(outgoing.failure);
         }
@@ -110,7 +116,9 @@ public final class JsonPublisher implements Warren {
     @Override
     public CompletableFuture<PublishReceipt> publishAsync(String topic, Object event, PublishOptions options) {
         Objects.requireNonNull(topic, "topic");
-        Outgoing outgoing = encode(event, options, topic, "publish");
+        Objects.requireNonNull(options, "options");
+        String routingKey = options.routingKey() != null ? options.routingKey() : topic;
+        Outgoing outgoing = encode(event, options, topic, "publish", routingKey);
         if (outgoing.failure != null) {
             return CompletableFuture.failedFuture(outgoing.failure);
         }
@@ -126,7 +134,6 @@ public final class JsonPublisher implements Warren {
             }
             declaredTopics.add(topic);
         }
-        String routingKey = options.routingKey() != null ? options.routingKey() : topic;
         Route route;
         try {
             route = route(topic, routingKey, topic, true, options, outgoing);
@@ -157,19 +164,31 @@ public final class JsonPublisher implements Warren {
 
     /**
      * Starts the {@code warren.publish} observation of one message, which puts the trace context
-     * (W3C {@code traceparent} with Boot's tracing) into its headers.
+     * (W3C {@code traceparent} with Boot's tracing) into its headers. The routing key is the one
+     * the message is routed with once due, when it is delayed.
      */
-    private Observation observe(String destination, String kind, Map<String, Object> headers) {
-        return Observation.createNotStarted("warren.publish", () -> {
+    private Observation observe(String destination, String kind, String messageId, String routingKey,
+            Map<String, Object> headers) {
+        Observation observation = Observation.createNotStarted(WarrenObservation.PUBLISH.getName(), () -> {
             SenderContext<Map<String, Object>> context = new SenderContext<>((carrier, key, value) -> carrier.put(key, value));
             context.setCarrier(headers);
-            context.setRemoteServiceName("rabbitmq");
+            context.setRemoteServiceName(RABBITMQ);
             return context;
         }, observations)
                 .contextualName(destination + " " + kind)
-                .lowCardinalityKeyValue("destination", destination)
-                .lowCardinalityKeyValue("kind", kind)
-                .start();
+                .lowCardinalityKeyValue(PublishTag.DESTINATION.withValue(destination))
+                .lowCardinalityKeyValue(PublishTag.KIND.withValue(kind));
+        if (!observation.isNoop()) {
+            // Spans only: as low-cardinality keys they would change the timer's tags (see WarrenObservation).
+            observation.highCardinalityKeyValues(KeyValues.of(
+                    MessagingAttribute.SYSTEM.withValue(RABBITMQ),
+                    MessagingAttribute.DESTINATION_NAME.withValue(destination),
+                    MessagingAttribute.OPERATION_TYPE.withValue(WarrenObservation.SEND_OPERATION),
+                    MessagingAttribute.OPERATION_NAME.withValue(kind),
+                    MessagingAttribute.MESSAGE_ID.withValue(messageId),
+                    MessagingAttribute.ROUTING_KEY.withValue(routingKey)));
+        }
+        return observation.start();
     }
 
     private static <T> CompletableFuture<T> stopWhenDone(Observation observation, CompletableFuture<T> future) {
@@ -181,12 +200,12 @@ public final class JsonPublisher implements Warren {
         });
     }
 
-    private Outgoing encode(Object payload, PublishOptions options, String destination, String kind) {
+    private Outgoing encode(Object payload, PublishOptions options, String destination, String kind, String routingKey) {
         Objects.requireNonNull(payload, "payload must not be null; send an empty object or record instead");
         Objects.requireNonNull(options, "options");
         String messageId = options.messageId() != null ? options.messageId() : UUID.randomUUID().toString();
         Map<String, Object> headers = new java.util.LinkedHashMap<>(options.headers());
-        Observation observation = observe(destination, kind, headers);
+        Observation observation = observe(destination, kind, messageId, routingKey, headers);
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(JSON)
                 .deliveryMode(PERSISTENT)

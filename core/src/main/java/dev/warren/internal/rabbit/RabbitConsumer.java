@@ -181,7 +181,9 @@ public final class RabbitConsumer implements ChannelAwareMessageListener, Pausab
         MessageProperties properties = message.getMessageProperties();
         InboundMessage inbound = new InboundMessage(queue(), message.getBody(), properties.getContentType(),
                 properties.getMessageId(), Boolean.TRUE.equals(properties.isRedelivered()), properties.getHeaders(),
-                properties.getContentEncoding(), properties.getTimestamp() == null ? null : properties.getTimestamp().toInstant());
+                properties.getContentEncoding(), message.getBody().length,
+                properties.getTimestamp() == null ? null : properties.getTimestamp().toInstant(),
+                properties.getReceivedRoutingKey());
         pipeline.deliver(inbound, new ChannelSettlement(message, channel), () -> running);
         if (!running) {
             // A pause or stop began while this message was processed, often because its own failure

@@ -10,6 +10,10 @@ import dev.warren.consumer.ConsumerCustomizer;
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -237,6 +241,39 @@ class HandlerPipelineTests {
                 Map.of("__TypeId__", "java.lang.String")));
 
         assertThat(decoded).isEqualTo(List.of(new Item("Z", 9)));
+    }
+
+    /** JMS names itself in traces, and its deliveries, which have no routing key, get no routing key attribute. */
+    @Test
+    void aJmsDeliveryIsObservedAsJmsWithoutARoutingKey() {
+        List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onStop(Observation.Context context) {
+                stopped.add(context);
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
+        HandlerPipeline pipeline = new HandlerPipeline(endpoint(new OrderHandler()), DEFAULT_MAPPER, PayloadValidator.NONE,
+                new dev.warren.idempotency.InMemoryIdempotencyStore(100, java.time.Clock.systemUTC()), new java.util.Random(1),
+                null, null, observations, dev.warren.consumer.DeliveryListener.NONE, "jms");
+
+        pipeline.process(message("orders", "{\"id\":\"o-1\",\"items\":[]}", Map.of()));
+
+        assertThat(stopped).singleElement().satisfies(context -> {
+            assertThat(context.getHighCardinalityKeyValues().stream()
+                    .collect(java.util.stream.Collectors.toMap(KeyValue::getKey, KeyValue::getValue)))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("messaging.system", "jms", "messaging.destination.name", "orders",
+                            "messaging.operation.type", "process", "messaging.operation.name", "process",
+                            "messaging.message.id", "m-1"));
+            assertThat(context.getLowCardinalityKeyValues().stream().map(KeyValue::getKey))
+                    .containsExactlyInAnyOrder("queue", "outcome");
+        });
     }
 
     /**
