@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -179,6 +180,16 @@ class AsyncApiTests {
                 "previews");
         assertThat(components.at("/messages/VideoJob/payload/$ref").asString()).isEqualTo("#/components/schemas/VideoJob");
         assertThat(components.at("/messages/String/payload/type").asString()).isEqualTo("string");
+    }
+
+    @Test
+    void propertiesAreNamedAsTheEnginesMapperNamesThem() {
+        JsonMapper snakeCase = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+        try (WarrenEngine engine = WarrenEngine.builder(connectionFactory).handlers(new VideoWorker()).jsonMapper(snakeCase).build()) {
+            JsonNode properties = json.readTree(engine.asyncApi()).at("/components/schemas/VideoJob/properties");
+
+            assertThat(properties.propertyNames()).contains("requested_at", "size_bytes", "trace_id").doesNotContain("requestedAt");
+        }
     }
 
     @Test

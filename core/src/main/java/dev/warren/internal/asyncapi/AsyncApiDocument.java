@@ -64,15 +64,19 @@ public final class AsyncApiDocument {
     /**
      * The document as indented JSON.
      *
-     * @param mapper writes it
+     * @param mapper reads the payloads (its naming strategy names their properties) and writes the document
      */
     public String toJson(JsonMapper mapper) {
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toTree());
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toTree(mapper));
     }
 
-    /** The document as a Jackson tree. */
-    public ObjectNode toTree() {
-        PayloadSchemas schemas = new PayloadSchemas();
+    /**
+     * The document as a Jackson tree.
+     *
+     * @param mapper reads the payloads, whose naming strategy names their properties
+     */
+    public ObjectNode toTree(JsonMapper mapper) {
+        PayloadSchemas schemas = new PayloadSchemas(PayloadSchemas.naming(mapper));
         ObjectNode document = NODES.objectNode();
         document.put("asyncapi", ASYNCAPI_VERSION);
         ObjectNode info = document.putObject("info");

@@ -37,9 +37,14 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.PropertyNamingStrategy;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,8 +55,8 @@ import tools.jackson.databind.node.ObjectNode;
  * getters and fields, enums by their constant names, {@code java.time} types as ISO-8601 strings,
  * collections as arrays and {@code Map<String, X>} as objects with {@code additionalProperties}.
  * Records, other classes and enums become named schemas (referenced with {@code $ref}, so that
- * recursive types work); the rest is inline. {@code @JsonProperty} names and {@code @JsonIgnore}
- * are honoured; naming strategies and custom deserializers are not seen.
+ * recursive types work); the rest is inline. {@code @JsonProperty} names, {@code @JsonIgnore} and
+ * the mapper's naming strategy (such as snake_case) are honoured; custom deserializers are not seen.
  *
  * <p>A property is required when its type is primitive, when it is marked {@code @NotNull} or
  * {@code @NonNull}, or when it is in {@code @NullMarked} code and not {@code @Nullable}; it may be
@@ -67,6 +72,29 @@ final class PayloadSchemas {
 
     private final Map<String, ObjectNode> named = new LinkedHashMap<>();
     private final Map<Type, String> names = new HashMap<>();
+    private final UnaryOperator<String> naming;
+
+    /**
+     * @param naming renames a property that has no {@code @JsonProperty} name, as the mapper's
+     *     naming strategy does
+     */
+    PayloadSchemas(UnaryOperator<String> naming) {
+        this.naming = naming;
+    }
+
+    /**
+     * The renaming of a mapper's naming strategy, for the simple strategies (snake_case, kebab-case
+     * and the like) that rename by the name alone; none for others.
+     */
+    static UnaryOperator<String> naming(JsonMapper mapper) {
+        DeserializationConfig config = mapper.deserializationConfig();
+        PropertyNamingStrategy strategy = config.getPropertyNamingStrategy();
+        if (strategy instanceof PropertyNamingStrategies.NamingBase base) {
+            // These rename by the name alone, so they need no field to look at.
+            return name -> base.nameForField(config, null, name);
+        }
+        return UnaryOperator.identity();
+    }
 
     /** The named schemas found so far: name to schema, in the order they were first met. */
     Map<String, ObjectNode> named() {
@@ -222,7 +250,9 @@ final class PayloadSchemas {
             if (property.element().isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
                 continue;
             }
-            String name = jsonName(property.element(), property.name());
+            String explicit = jsonName(property.element(), property.name());
+            // Jackson leaves explicit names alone and renames the rest by its naming strategy.
+            String name = explicit.equals(property.name()) ? naming.apply(property.name()) : explicit;
             ObjectNode propertySchema = schemaOf(property.type(), bindings);
             boolean optional = erasure(property.type()) == Optional.class;
             boolean nullable = has(property.annotations(), "Nullable");
