@@ -2,6 +2,7 @@ package dev.warren;
 
 import dev.warren.consumer.ConsumerSettings;
 import dev.warren.consumer.ConsumerState;
+import dev.warren.internal.asyncapi.AsyncApiDocument;
 import dev.warren.internal.handler.HandlerEndpoint;
 import dev.warren.internal.handler.HandlerScanner;
 import dev.warren.consumer.ConsumerStats;
@@ -378,6 +379,26 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
      */
     public Topology topology() {
         return topology;
+    }
+
+    /**
+     * The AsyncAPI 3.0 document of this engine's handlers, as indented JSON: a channel for each work
+     * queue, topic, subscriber group's queue and dead-letter queue, with their RabbitMQ AMQP
+     * bindings; a {@code receive} operation for each handler; and each message's payload as JSON
+     * Schema, derived from the handler's parameter type, with the headers Warren sets
+     * ({@code x-warren-attempts} on retried copies, the failure headers on dead letters). Warren
+     * does not know what the application publishes, so the document has no {@code send}
+     * operations, and its description says so. Reads no broker; works before {@link #start()}.
+     *
+     * <pre>{@code
+     * Files.writeString(Path.of("asyncapi.json"), engine.asyncApi());
+     * }</pre>
+     *
+     * @return the document, valid against the AsyncAPI 3.0.0 JSON Schema
+     * @since 0.1
+     */
+    public synchronized String asyncApi() {
+        return new AsyncApiDocument(endpoints, topology, connectionFactory.getVirtualHost()).toJson(jsonMapper);
     }
 
     /** Stops the consumers and closes the publisher's channels. */

@@ -23,6 +23,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The {@code warren} Actuator endpoint: the dead-letter queues, their messages and failure groups,
@@ -45,6 +47,11 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       (RabbitMQ only).</li>
  *   <li>{@code GET /actuator/warren/topology/definitions}: everything Warren needs on the broker as
  *       RabbitMQ definitions, for {@code rabbitmqctl import_definitions} (RabbitMQ only).</li>
+ *   <li>{@code GET /actuator/warren/asyncapi}: the AsyncAPI 3.0 document of the handlers, as
+ *       {@link WarrenEngine#asyncApi()} (RabbitMQ only). The path shares its place with
+ *       {@code /actuator/warren/{queue}}: should a handler's queue be named {@code asyncapi}, that
+ *       path shows the queue's dead letters, which an operator must always reach, and the document
+ *       is at {@code GET /actuator/warren/topology/asyncapi}, which always serves it.</li>
  * </ul>
  *
  * <p>Operator access: replay and discard need an authenticated user with the operator role
@@ -67,6 +74,12 @@ public class WarrenEndpoint {
 
     /** What a user without the operator role sees in place of a body, headers or a stack trace. */
     public static final String HIDDEN = "hidden";
+
+    /** The path of the AsyncAPI document, below the endpoint and below {@code topology}. */
+    public static final String ASYNCAPI = "asyncapi";
+
+    /** Reads the engine's AsyncAPI document back into maps; thread-safe and never reconfigured. */
+    private static final JsonMapper JSON = new JsonMapper();
 
     private static final int STATUS_UNAUTHORIZED = 401;
 
@@ -127,13 +140,19 @@ public class WarrenEndpoint {
      * What Warren needs on the broker, for whoever owns it.
      *
      * @param section {@code topology}
-     * @param view {@code permissions} or {@code definitions}
-     * @return the permissions with the command that grants them, or the definitions to import;
-     *     {@code null} (not found) on JMS or for another path
+     * @param view {@code permissions}, {@code definitions} or {@code asyncapi}
+     * @return the permissions with the command that grants them, the definitions to import, or the
+     *     AsyncAPI document; {@code null} (not found) on JMS or for another path
      */
     @ReadOperation
     public @Nullable Map<String, Object> topology(@Selector String section, @Selector String view) {
-        if (!section.equals("topology") || !(engine instanceof WarrenEngine rabbitEngine) || rabbit == null) {
+        if (!section.equals("topology") || !(engine instanceof WarrenEngine rabbitEngine)) {
+            return null;
+        }
+        if (view.equals(ASYNCAPI)) {
+            return asyncApi(rabbitEngine);
+        }
+        if (rabbit == null) {
             return null;
         }
         return switch (view) {
@@ -176,7 +195,8 @@ public class WarrenEndpoint {
 
     /**
      * A queue's first dead letters and its failure groups. Bodies, headers and stack traces are
-     * shown to operators only.
+     * shown to operators only. At {@code asyncapi}, unless a handler's queue has that name, the
+     * AsyncAPI document instead.
      *
      * @param queue the work queue
      * @param limit how many messages to show, 5 by default
@@ -185,6 +205,9 @@ public class WarrenEndpoint {
      */
     @ReadOperation
     public Map<String, Object> deadLetters(@Selector String queue, @Nullable Integer limit, SecurityContext security) {
+        if (queue.equals(ASYNCAPI) && engine instanceof WarrenEngine rabbitEngine && rabbitEngine.topology().queue(queue) == null) {
+            return asyncApi(rabbitEngine);
+        }
         boolean operator = isOperator(security);
         DeadLetters deadLetters = engine.deadLetters();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -238,6 +261,12 @@ public class WarrenEndpoint {
             default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
         };
         return new WebEndpointResponse<>(result);
+    }
+
+    /** The document as a map, so that Actuator writes it as JSON rather than as one JSON string. */
+    private static Map<String, Object> asyncApi(WarrenEngine engine) {
+        return JSON.readValue(engine.asyncApi(), new TypeReference<Map<String, Object>>() {
+        });
     }
 
     /**

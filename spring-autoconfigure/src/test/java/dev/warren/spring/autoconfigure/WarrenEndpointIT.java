@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The warren Actuator endpoint over HTTP, behind the application's security. */
 class WarrenEndpointIT {
@@ -87,6 +89,31 @@ class WarrenEndpointIT {
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(replay.body()).contains("\"moved\":1");
         await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("o-1"));
+    }
+
+    @Test
+    void theAsyncApiDocumentIsServedAtActuatorWarrenAsyncapiAndBelowTopology() throws Exception {
+        context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
+                "--management.endpoints.web.exposure.include=health,warren");
+
+        assertThat(call("GET", "/actuator/warren/asyncapi", null, false).statusCode()).isEqualTo(401);
+        HttpResponse<String> response = call("GET", "/actuator/warren/asyncapi", null, true);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+        JsonNode document = new JsonMapper().readTree(response.body());
+        assertThat(document.get("asyncapi").asString()).isEqualTo("3.0.0");
+        assertThat(document.get("channels").propertyNames()).contains(queue, queue + ".dlq");
+        assertThat(document.at("/channels/" + queue + "/bindings/amqp/queue/name").asString()).isEqualTo(queue);
+        JsonNode operation = document.at("/operations/" + queue + ".receive");
+        assertThat(operation.get("action").asString()).isEqualTo("receive");
+        assertThat(operation.get("summary").asString()).isEqualTo("Orders.handle");
+        assertThat(document.at("/components/schemas/Order/properties/id/type").asString()).isEqualTo("string");
+        assertThat(document.at("/components/messages/Order/headers/properties").propertyNames()).contains("x-warren-attempts");
+
+        HttpResponse<String> belowTopology = call("GET", "/actuator/warren/topology/asyncapi", null, true);
+        assertThat(belowTopology.statusCode()).isEqualTo(200);
+        assertThat(new JsonMapper().readTree(belowTopology.body())).isEqualTo(document);
     }
 
     @Test
