@@ -89,6 +89,47 @@ class DeadLetterOperationsIT {
         return info == null ? -1 : info.getMessageCount();
     }
 
+    /**
+     * More dead letters than one call looks at: the first call ends with copies still awaiting their
+     * confirm. Each dead letter is moved exactly once; none comes back to the dead-letter queue
+     * after its copy was made.
+     */
+    @Test
+    void aReplayOfMoreThanOneCallsWorthMovesEachDeadLetterExactlyOnce() throws Exception {
+        engine = broker.build(broker.engine(orders));
+        engine.declareTopology();
+        // Two calls' worth and some, each letter the size of a real one (a body, a stack trace), so
+        // that each call ends with copies still awaiting their confirm.
+        int count = 2 * DeadLetters.MAX_MESSAGES + 500;
+        String stackTrace = "java.lang.IllegalStateException: no stock\n" + "\tat com.example.Stock.reserve(Stock.java:42)\n".repeat(20);
+        String padding = "x".repeat(1_000);
+        try (com.rabbitmq.client.Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (int i = 0; i < count; i++) {
+                channel.basicPublish("", queue + ".dlq", new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                        .messageId("bulk-" + i).contentType("application/json").deliveryMode(2)
+                        .headers(Map.of("x-original-queue", queue, "x-exception-message", "no stock for bulk-" + i,
+                                "x-exception-stacktrace", stackTrace, "x-warren-failure-class", "transient"))
+                        .build(), ("{\"id\":\"bulk-" + i + "\",\"kind\":\"stock\",\"note\":\"" + padding + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> depth(queue + ".dlq") == count);
+
+        int moved = 0;
+        for (int call = 0; call < 5 && depth(queue + ".dlq") > 0; call++) {
+            moved += engine.deadLetters().replay(queue, Selection.all(), ReplayOptions.defaults()).moved();
+        }
+
+        assertThat(moved).isEqualTo(count);
+        // Dead letters a call put back reach the queue's depth a moment after it returns: the counts
+        // must hold still, at exactly one copy each, and the dead-letter queue stay empty.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                .until(() -> depth(queue) == count && depth(queue + ".dlq") == 0);
+    }
+
     @Test
     void peekShowsWhyWithoutChangingTheQueue() {
         DeadLetters deadLetters = deadLetterOrders(5, "empty");

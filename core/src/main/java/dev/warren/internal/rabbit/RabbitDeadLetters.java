@@ -300,9 +300,13 @@ public final class RabbitDeadLetters implements DeadLetters {
                         }
                         visitor.visit(channel, response, parse(dlq, response));
                     }
+                    // The copies are confirmed, and their dead letters acknowledged, before the consumer is
+                    // cancelled: a quorum queue returns what a cancelled consumer still holds, and it ignores
+                    // acknowledgements that arrive afterwards, so those dead letters would come back a second
+                    // time though their copies were made.
+                    beforeClose.run();
                     channel.basicCancel(consumerTag);
                 }
-                beforeClose.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new WarrenException("Interrupted while reading " + dlq + "; messages not yet moved stay in it", e);
