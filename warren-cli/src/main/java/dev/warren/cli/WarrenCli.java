@@ -1,5 +1,6 @@
 package dev.warren.cli;
 
+import com.rabbitmq.client.Channel;
 import dev.warren.WarrenEngine;
 import dev.warren.WarrenException;
 import dev.warren.annotation.QueueType;
@@ -27,9 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -147,6 +150,9 @@ public final class WarrenCli {
                 : arguments.command() == Command.LIST ? deadLetterQueuesOf(broker) : new Topology(List.of(), List.of(), List.of());
         CachingConnectionFactory factory = broker.connectionFactory();
         try (WarrenEngine engine = WarrenEngine.builder(factory).declare(topology).build()) {
+            if (arguments.command() != Command.LIST) {
+                requireQueue(factory, deadLetterQueue(arguments.queue()), broker);
+            }
             DeadLetters deadLetters = engine.deadLetters();
             return switch (arguments.command()) {
                 case LIST -> list(deadLetters);
@@ -161,6 +167,25 @@ public final class WarrenCli {
                     + "; check --uri (or " + Broker.URI_VARIABLE + ")", e);
         } finally {
             factory.destroy();
+        }
+    }
+
+    /** Says which queue is missing where, instead of the broker's channel error that core's read reports. */
+    private static void requireQueue(CachingConnectionFactory factory, String queue, Broker broker) {
+        try (Connection connection = factory.createConnection()) {
+            Channel channel = connection.createChannel(false);
+            try {
+                channel.queueDeclarePassive(queue);
+                channel.close();
+            } catch (IOException e) {
+                if (!describe(e).contains("NOT_FOUND")) {
+                    throw new WarrenException("Could not look at queue '" + queue + "': " + describe(e), e);
+                }
+                throw new WarrenException("There is no queue '" + queue + "' in virtual host '" + broker.virtualHost()
+                        + "'; warren list shows the dead-letter queues there are");
+            } catch (TimeoutException e) {
+                throw new WarrenException("The broker at " + broker.display() + " did not close a channel in time", e);
+            }
         }
     }
 

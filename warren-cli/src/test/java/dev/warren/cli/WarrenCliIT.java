@@ -91,6 +91,12 @@ class WarrenCliIT {
     }
 
     @Test
+    void peekOfAMissingQueueNamesItAndPointsToList() {
+        assertThat(run("", "peek", queue + ".none")).isEqualTo(WarrenCli.PROBLEMS);
+        assertThat(errors()).contains("There is no queue '" + queue + ".none.dlq' in virtual host").contains("warren list");
+    }
+
+    @Test
     void groupsCountsTheDeadLettersThatFailedTheSameWay() {
         assertThat(run("", "groups", queue)).isEqualTo(WarrenCli.OK);
         assertThat(output().lines()).anyMatch(line -> line.matches("3\\s+\\S+\\s+java\\.lang\\.IllegalStateException\\s.*"));
