@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,8 +108,8 @@ class WarrenCliIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             out.reset();
             assertThat(run("", "list")).isEqualTo(WarrenCli.OK);
-            assertThat(output().lines()).anyMatch(line -> line.matches(java.util.regex.Pattern.quote(queue) + "\\s+"
-                    + java.util.regex.Pattern.quote(deadLetterQueue) + "\\s+3\\s+\\d+s"));
+            assertThat(output().lines()).anyMatch(line -> line.matches(Pattern.quote(queue) + "\\s+"
+                    + Pattern.quote(deadLetterQueue) + "\\s+3\\s+\\d+s"));
         });
     }
 
