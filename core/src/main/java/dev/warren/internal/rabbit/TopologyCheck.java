@@ -48,11 +48,12 @@ public final class TopologyCheck {
 
     /** Every object of the topology that is missing or differs, one sentence each. */
     public List<String> differences(Topology topology) {
-        String vhost = "/api/%s/" + client.virtualHostPath();
-        Map<String, JsonNode> exchanges = byName(client.get(String.format(vhost, "exchanges")));
-        Map<String, JsonNode> queues = byName(client.get(String.format(vhost, "queues")));
+        // Concatenated, not formatted: the default virtual host is %2F in the path, which String.format reads as a conversion.
+        String vhost = "/" + client.virtualHostPath();
+        Map<String, JsonNode> exchanges = byName(client.get("/api/exchanges" + vhost));
+        Map<String, JsonNode> queues = byName(client.get("/api/queues" + vhost));
         Set<String> bindings = new HashSet<>();
-        for (JsonNode binding : client.get(String.format(vhost, "bindings"))) {
+        for (JsonNode binding : client.get("/api/bindings" + vhost)) {
             bindings.add(key(binding.path("source").asString(), binding.path("destination").asString(),
                     binding.path("destination_type").asString(), binding.path("routing_key").asString()));
         }
