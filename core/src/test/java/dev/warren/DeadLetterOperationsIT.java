@@ -89,6 +89,21 @@ class DeadLetterOperationsIT {
         return info == null ? -1 : info.getMessageCount();
     }
 
+    /** Puts dead letters straight into the dead-letter queue, as a broker or another producer could, in order. */
+    private void putDeadLetters(int count, String idPrefix, String originalQueue) throws Exception {
+        try (Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (int i = 0; i < count; i++) {
+                channel.basicPublish("", queue + ".dlq", new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").messageId(idPrefix + i).deliveryMode(2)
+                        .headers(Map.of("x-original-queue", originalQueue, "x-exception-message", "no lines")).build(),
+                        ("{\"id\":\"" + idPrefix + i + "\",\"kind\":\"empty\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        }
+    }
+
     @Test
     void peekShowsWhyWithoutChangingTheQueue() {
         DeadLetters deadLetters = deadLetterOrders(5, "empty");
@@ -232,6 +247,36 @@ class DeadLetterOperationsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> orders.calls.get() == before + 2 && depth(queue + ".dlq") == 2);
         assertThat(deadLetters.peek(queue, 5)).hasSize(2).allSatisfy(letter -> assertThat(letter.replays()).isEqualTo(1));
         assertThat(orders.calls.get()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void replayLeavesADeadLetterWhoseForgedOriginalQueueIsOutsideTheTopology() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        orders.fixed = true;
+        String foreign = RabbitBroker.uniqueName("it.dlq.foreign");
+        broker.cleanup.queue(foreign);
+        admin.declareQueue(new org.springframework.amqp.core.Queue(foreign, false));
+        // A producer can write x-original-queue itself, and the broker keeps it when it dead-letters the message.
+        putDeadLetters(1, "forged-", foreign);
+        putDeadLetters(1, "own-", queue);
+
+        OperationResult result = deadLetters.replay(queue, Selection.all(), ReplayOptions.defaults());
+
+        assertThat(result.moved()).isEqualTo(1);
+        assertThat(result.refused()).isEqualTo(1);
+        assertThat(result.matched()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("own-0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 1);
+        assertThat(depth(foreign)).isZero();
+        assertThat(deadLetters.peek(queue, 5)).singleElement().satisfies(letter -> {
+            assertThat(letter.messageId()).isEqualTo("forged-0");
+            assertThat(letter.replays()).isZero();
+        });
+        // Named explicitly, the operator's target is taken as given.
+        OperationResult redirected = deadLetters.replay(queue, Selection.all(), new ReplayOptions(false, foreign, 0));
+        assertThat(redirected.moved()).isEqualTo(1);
+        assertThat(redirected.refused()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(foreign) == 1 && depth(queue + ".dlq") == 0);
     }
 
     @Test

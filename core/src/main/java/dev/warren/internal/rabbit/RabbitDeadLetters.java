@@ -28,12 +28,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,21 +81,31 @@ public final class RabbitDeadLetters implements DeadLetters {
     @Override
     public List<DeadLetterQueue> queues() {
         List<DeadLetterQueue> queues = new ArrayList<>();
-        for (QueueSpec queue : topology.get().queues()) {
-            if (!queue.arguments().containsKey("x-dead-letter-exchange")
-                    || !Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
-                continue;
-            }
-            String dlq = QueueSpec.deadLetterQueueName(queue.name());
+        for (String queue : workQueues()) {
+            String dlq = QueueSpec.deadLetterQueueName(queue);
             long depth = depth(dlq);
             Duration oldest = null;
             if (depth > 0) {
-                List<DeadLetter> head = peek(queue.name(), 1);
+                List<DeadLetter> head = peek(queue, 1);
                 if (!head.isEmpty() && head.get(0).failedAt() != null) {
                     oldest = Duration.between(head.get(0).failedAt(), Instant.now());
                 }
             }
-            queues.add(new DeadLetterQueue(queue.name(), dlq, depth, oldest));
+            queues.add(new DeadLetterQueue(queue, dlq, depth, oldest));
+        }
+        return queues;
+    }
+
+    /**
+     * The engine's work queues: those of its topology whose failures go to Warren's dead-letter
+     * exchange, in declaration order. Only these have dead-letter queues Warren operates on.
+     */
+    private Set<String> workQueues() {
+        Set<String> queues = new LinkedHashSet<>();
+        for (QueueSpec queue : topology.get().queues()) {
+            if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
+                queues.add(queue.name());
+            }
         }
         return queues;
     }
@@ -122,7 +135,13 @@ public final class RabbitDeadLetters implements DeadLetters {
         // A handler that still fails fast dead-letters the copy again while this pass reads on; the
         // pass mark lets it leave its own copies alone instead of replaying them round and round.
         String pass = java.util.UUID.randomUUID().toString();
-        Moved moved = moveSelected(queue, selection, options.dryRun(), pass, letter -> {
+        // x-original-queue is written by whoever dead-lettered the message, and for a message the broker
+        // dead-lettered, by its producer: replaying to it unchecked would let a producer route a message
+        // into any queue. Without an explicit target, a replay goes only to the engine's work queues.
+        Set<String> workQueues = workQueues();
+        Predicate<DeadLetter> allowed = options.targetQueue() != null ? letter -> true
+                : letter -> workQueues.contains(letter.originalQueue());
+        Moved moved = moveSelected(queue, selection, options.dryRun(), pass, allowed, letter -> {
             if (pace != null) {
                 pace.acquirePermission();
             }
@@ -136,6 +155,11 @@ public final class RabbitDeadLetters implements DeadLetters {
             log.info("Replayed {} of {} dead letters from {} ({}) to {}", moved.moved, moved.examined,
                     deadLetterQueue(queue), selection, destination);
         }
+        if (moved.refused > 0) {
+            log.warn("Left {} selected dead letters in {}: their x-original-queue (such as '{}') is not a work queue of "
+                    + "this engine, and a producer can write that header; replay them with a target queue if that is "
+                    + "where they belong", moved.refused, deadLetterQueue(queue), moved.firstRefusedQueue);
+        }
         return moved.result(queue, selection, destination, options.dryRun());
     }
 
@@ -145,7 +169,7 @@ public final class RabbitDeadLetters implements DeadLetters {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
         declarer.declare(new Topology(List.of(), List.of(discardedQueue()), List.of()));
-        Moved moved = moveSelected(queue, selection, false, null, letter -> {
+        Moved moved = moveSelected(queue, selection, false, null, letter -> true, letter -> {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             headers.put(DISCARD_REASON_HEADER, reason);
             headers.put(DISCARDED_BY_HEADER, operator);
@@ -165,10 +189,13 @@ public final class RabbitDeadLetters implements DeadLetters {
     private static final class Moved {
         int examined;
         int moved;
+        int refused;
+        @Nullable String firstRefusedQueue;
         final List<String> ids = new ArrayList<>();
 
         OperationResult result(String queue, Selection selection, String destination, boolean dryRun) {
-            return new OperationResult(queue, selection.toString(), examined, ids.size(), moved, destination, ids, dryRun);
+            return new OperationResult(queue, selection.toString(), examined, ids.size(), moved, destination, ids, dryRun,
+                    refused);
         }
     }
 
@@ -182,13 +209,14 @@ public final class RabbitDeadLetters implements DeadLetters {
     private static final int MOVE_WINDOW = 1_000;
 
     /**
-     * Moves each selected dead letter to where {@code target} says, unless it is a dry run. Copies
+     * Moves each selected dead letter that {@code allowed} accepts to where {@code target} says,
+     * unless it is a dry run; the others stay in the dead-letter queue, counted as refused. Copies
      * are pipelined: each dead letter is acknowledged when the broker confirms its copy, and the
      * pass waits for every confirm before it closes its channel, which would put back whatever was
      * not acknowledged yet.
      */
     private Moved moveSelected(String queue, Selection selection, boolean dryRun, @Nullable String pass,
-            java.util.function.Function<DeadLetter, Target> target) {
+            Predicate<DeadLetter> allowed, java.util.function.Function<DeadLetter, Target> target) {
         Moved moved = new Moved();
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(MOVE_WINDOW);
         List<java.util.concurrent.CompletableFuture<Boolean>> copies = new ArrayList<>();
@@ -201,6 +229,13 @@ public final class RabbitDeadLetters implements DeadLetters {
                 return;
             }
             moved.ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
+            if (!allowed.test(letter)) {
+                moved.refused++;
+                if (moved.firstRefusedQueue == null) {
+                    moved.firstRefusedQueue = letter.originalQueue();
+                }
+                return; // left unacknowledged, so it goes back in place with the channel
+            }
             if (!dryRun) {
                 acquire(window);
                 Target to = target.apply(letter);
