@@ -49,17 +49,19 @@ public interface DeadLetters {
     /**
      * The first messages of a dead-letter queue, left where they are.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @param limit how many, at most {@value #MAX_MESSAGES}
      * @return the messages, oldest first
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     List<DeadLetter> peek(String queue, int limit);
 
     /**
      * The dead letters of a queue grouped by fingerprint, largest group first.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @return the groups
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     List<FailureGroup> groups(String queue);
 
@@ -67,21 +69,23 @@ public interface DeadLetters {
      * Moves selected dead letters back to their queue (or another), with the attempt count reset and
      * {@value #REPLAYS_HEADER} counting up.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @param selection which messages
      * @param options dry run, redirect, pace
      * @return what was (or would be) moved
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     OperationResult replay(String queue, Selection selection, ReplayOptions options);
 
     /**
      * Moves selected dead letters to {@value #DISCARDED_QUEUE} with the reason and who gave it, and logs it.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @param selection which messages
      * @param reason why they are discarded; required
      * @param operator who discards them
      * @return what was discarded
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     OperationResult discard(String queue, Selection selection, String reason, String operator);
 }

@@ -13,6 +13,7 @@ import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.deadletter.UnknownDeadLetterQueueException;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
@@ -370,8 +371,21 @@ public final class RabbitDeadLetters implements DeadLetters {
         }
     }
 
-    private static String deadLetterQueue(String queue) {
-        return queue.endsWith(".dlq") ? queue : QueueSpec.deadLetterQueueName(queue);
+    /**
+     * The dead-letter queue of a work queue of the engine, named by the work queue or by itself.
+     * Any other name is refused, even one ending with {@code .dlq}: it may be another application's.
+     */
+    private String deadLetterQueue(String queue) {
+        Set<String> workQueues = workQueues();
+        if (workQueues.contains(queue)) {
+            return QueueSpec.deadLetterQueueName(queue);
+        }
+        for (String workQueue : workQueues) {
+            if (QueueSpec.deadLetterQueueName(workQueue).equals(queue)) {
+                return queue;
+            }
+        }
+        throw new UnknownDeadLetterQueueException(queue, workQueues);
     }
 
     static DeadLetter parse(String dlq, GetResponse response) {

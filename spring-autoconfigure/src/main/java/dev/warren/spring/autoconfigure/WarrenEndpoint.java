@@ -10,6 +10,7 @@ import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.deadletter.UnknownDeadLetterQueueException;
 import dev.warren.topology.Permissions;
 import dev.warren.monitor.AlertSource;
 import java.time.Instant;
@@ -181,22 +182,34 @@ public class WarrenEndpoint {
      * @param queue the work queue
      * @param limit how many messages to show, 5 by default
      * @param security who asks
-     * @return the messages and groups
+     * @return the messages and groups; 404 when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     @ReadOperation
-    public Map<String, Object> deadLetters(@Selector String queue, @Nullable Integer limit, SecurityContext security) {
+    public WebEndpointResponse<Map<String, Object>> deadLetters(@Selector String queue, @Nullable Integer limit,
+            SecurityContext security) {
         boolean operator = isOperator(security);
         DeadLetters deadLetters = engine.deadLetters();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("queue", queue);
         result.put("operator", operator);
-        result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
-                .map(letter -> view(letter, operator)).toList());
-        result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
-                .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), FailureReasons.redacted(group.exampleReason()),
-                        group.count(), group.firstSeen(), group.lastSeen()))
-                .toList());
-        return result;
+        try {
+            result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
+                    .map(letter -> view(letter, operator)).toList());
+            result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
+                    .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), FailureReasons.redacted(group.exampleReason()),
+                            group.count(), group.firstSeen(), group.lastSeen()))
+                    .toList());
+        } catch (UnknownDeadLetterQueueException e) {
+            return notFound(e);
+        }
+        return new WebEndpointResponse<>(result);
+    }
+
+    /** Another application's queue is not found here, rather than forbidden: the endpoint knows only the engine's. */
+    private static <T> WebEndpointResponse<T> notFound(UnknownDeadLetterQueueException e) {
+        @SuppressWarnings("unchecked")
+        T body = (T) Map.of("error", e.getMessage());
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_NOT_FOUND);
     }
 
     /**
@@ -214,7 +227,8 @@ public class WarrenEndpoint {
      * @param maxPerSecond replay: the pace, 0 for no limit
      * @param reason discard: why (required)
      * @param security who asks
-     * @return what was done; 401 without an authenticated user, 403 without the operator role
+     * @return what was done; 401 without an authenticated user, 403 without the operator role, 404
+     *     when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     @WriteOperation
     public WebEndpointResponse<Object> operate(@Selector String queue, @Selector String action, @Nullable String messageId,
@@ -230,13 +244,18 @@ public class WarrenEndpoint {
                     anonymous ? STATUS_UNAUTHORIZED : STATUS_FORBIDDEN);
         }
         Selection selection = Selection.of(messageId, fingerprint, exceptionType, failedBefore, failedAfter);
-        OperationResult result = switch (action) {
-            case "replay" -> engine.deadLetters().replay(queue, selection,
-                    new ReplayOptions(Boolean.TRUE.equals(dryRun), targetQueue, maxPerSecond == null ? 0 : maxPerSecond));
-            case "discard" -> engine.deadLetters().discard(queue, selection, reason == null ? "" : reason,
-                    security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous");
-            default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
-        };
+        OperationResult result;
+        try {
+            result = switch (action) {
+                case "replay" -> engine.deadLetters().replay(queue, selection,
+                        new ReplayOptions(Boolean.TRUE.equals(dryRun), targetQueue, maxPerSecond == null ? 0 : maxPerSecond));
+                case "discard" -> engine.deadLetters().discard(queue, selection, reason == null ? "" : reason,
+                        security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous");
+                default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
+            };
+        } catch (UnknownDeadLetterQueueException e) {
+            return notFound(e);
+        }
         return new WebEndpointResponse<>(result);
     }
 
