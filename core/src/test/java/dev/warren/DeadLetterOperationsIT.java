@@ -280,6 +280,25 @@ class DeadLetterOperationsIT {
     }
 
     @Test
+    void aPassSeesTheWholeQueueBeyondItsPrefetchSoTheLastOfTwelveHundredIsGroupedAndReplayed() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        orders.fixed = true;
+        putDeadLetters(1_199, "deep-", queue);
+        putDeadLetters(1, "last-", queue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(queue + ".dlq") == 1_200);
+
+        assertThat(deadLetters.groups(queue)).singleElement().satisfies(group -> assertThat(group.count()).isEqualTo(1_200));
+        OperationResult result = deadLetters.replay(queue, Selection.messageId("last-0"), ReplayOptions.defaults());
+
+        assertThat(result.examined()).isEqualTo(1_200);
+        assertThat(result.messageIds()).containsExactly("last-0");
+        assertThat(result.moved()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("last-0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 1_199);
+        assertThat(orders.processed).containsExactly("last-0");
+    }
+
+    @Test
     void discardKeepsTheMessageWithItsReasonInTheAuditQueue() {
         DeadLetters deadLetters = deadLetterOrders(3, "empty");
 

@@ -17,7 +17,9 @@ import java.util.List;
  *
  * <p>A replay or discard publishes each message where it goes and waits for the broker's confirm
  * before it removes it from the dead-letter queue, so an interruption can duplicate a message but
- * never lose one. Each call looks at up to {@value #MAX_MESSAGES} messages; call again for more.
+ * never lose one. Each call looks at the queue from its head, up to {@value #MAX_MESSAGES}
+ * messages however few it moves, so a selection finds a message deep in the queue and the groups
+ * count every message up to there; call again for more.
  * Thread-safe; calls run on the caller's thread and do broker I/O.
  *
  * @since 0.1

@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * {@link DeadLetters} on RabbitMQ. Messages are read with {@code basic.get} on a channel of their
- * own and left unacknowledged; closing that channel puts back whatever was not moved, in place.
+ * {@link DeadLetters} on RabbitMQ. Messages are read by a consumer on a channel of their own, with
+ * a prefetch of the whole pass, and left unacknowledged; closing that channel puts back whatever was
+ * not moved, in place.
  */
 public final class RabbitDeadLetters implements DeadLetters {
 
@@ -118,13 +119,19 @@ public final class RabbitDeadLetters implements DeadLetters {
         }
         String dlq = deadLetterQueue(queue);
         List<DeadLetter> letters = new ArrayList<>();
-        read(dlq, limit, (channel, response, letter) -> letters.add(letter));
+        read(dlq, limit, (index, letter) -> true, NO_BODY_BUDGET, (channel, response, letter) -> letters.add(letter), () -> {
+        });
         return letters;
     }
 
     @Override
     public List<FailureGroup> groups(String queue) {
-        return FailureReasons.groups(peek(queue, MAX_MESSAGES));
+        // Counted as they pass, without keeping a letter: the whole queue up to the limit, in little memory.
+        FailureReasons.Tally tally = new FailureReasons.Tally();
+        read(deadLetterQueue(queue), MAX_MESSAGES, (index, letter) -> false, NO_BODY_BUDGET,
+                (channel, response, letter) -> tally.add(letter), () -> {
+                });
+        return tally.groups();
     }
 
     @Override
@@ -200,8 +207,19 @@ public final class RabbitDeadLetters implements DeadLetters {
         }
     }
 
-    /** Dead letters pushed to a pass ahead of processing; the broker is the buffer beyond this. */
-    private static final int READ_PREFETCH = 500;
+    /**
+     * Bytes of bodies a moving pass holds received but not yet copied. A pass takes the whole queue up
+     * to its limit on prefetch, since it acknowledges only what it moves (see {@link #read}); this
+     * bounds the bodies among them. It is reached only when copies go out slower than letters arrive,
+     * as in a paced replay: 10,000 letters of 6.5 KB fit; the pass stops at the first letter beyond
+     * it, which stays in place with all after it, and says so.
+     */
+    private static final long READ_BODY_BUDGET = 64L << 20;
+
+    /** For a pass that returns every body it keeps, so that they are in its result anyway. */
+    private static final long NO_BODY_BUDGET = Long.MAX_VALUE;
+
+    private static final byte[] NO_BODY = new byte[0];
 
     /** How long a pass waits for one more dead letter once it has read the depth it saw at the start. */
     private static final long READ_IDLE_MILLIS = 250;
@@ -221,8 +239,12 @@ public final class RabbitDeadLetters implements DeadLetters {
         Moved moved = new Moved();
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(MOVE_WINDOW);
         List<java.util.concurrent.CompletableFuture<Boolean>> copies = new ArrayList<>();
-        read(deadLetterQueue(queue), MAX_MESSAGES, (channel, response, letter) -> {
-            if (pass != null && pass.equals(String.valueOf(letter.headers().get(WarrenHeaders.REPLAY_PASS)))) {
+        Predicate<DeadLetter> ownCopy = letter -> pass != null
+                && pass.equals(String.valueOf(letter.headers().get(WarrenHeaders.REPLAY_PASS)));
+        // Only a letter that is copied needs its body until then; the others are looked at and let go.
+        Keep toCopy = (index, letter) -> !dryRun && !ownCopy.test(letter) && selection.matches(letter) && allowed.test(letter);
+        boolean cut = read(deadLetterQueue(queue), MAX_MESSAGES, toCopy, READ_BODY_BUDGET, (channel, response, letter) -> {
+            if (ownCopy.test(letter)) {
                 return; // a copy this pass replayed came back; it stays for the next pass
             }
             moved.examined++;
@@ -243,6 +265,10 @@ public final class RabbitDeadLetters implements DeadLetters {
                 copies.add(copy(channel, response, to.queue(), to.headers()).whenComplete((copied, failure) -> window.release()));
             }
         }, () -> awaitCopies(copies, moved));
+        if (cut) {
+            log.info("Stopped after {} dead letters of {}: the bodies waiting to be moved reached {} MiB; call again for the rest",
+                    moved.examined, deadLetterQueue(queue), READ_BODY_BUDGET >> 20);
+        }
         return moved;
     }
 
@@ -299,16 +325,35 @@ public final class RabbitDeadLetters implements DeadLetters {
         void visit(Channel channel, GetResponse response, DeadLetter letter) throws IOException;
     }
 
-    private void read(String dlq, int limit, Visitor visitor) {
-        read(dlq, limit, visitor, () -> {
-        });
+    /**
+     * Which letters a pass needs whole: body, stack trace, properties. Of the others it keeps what
+     * selections and groups look at, so that reading the whole queue does not hold its bodies.
+     */
+    private interface Keep {
+        boolean whole(int index, DeadLetter letter);
+    }
+
+    /** A letter as the consumer received it; {@code overBudget} when its body did not fit the pass's budget. */
+    private record Received(GetResponse response, DeadLetter letter, boolean overBudget) {
     }
 
     /**
      * Reads up to {@code limit} messages of the queue as it is now, without taking new arrivals,
      * runs {@code beforeClose}, and puts back every message not acknowledged by closing the channel.
+     *
+     * <p>The prefetch is the limit itself: a pass acknowledges only what it moves, so with a smaller
+     * prefetch the broker stops delivering once that many unmoved letters are outstanding, and the
+     * pass would see only the head of the queue (it did, at 500). Holding up to
+     * {@value DeadLetters#MAX_MESSAGES} unacknowledged is cheap for the broker; here, a letter that
+     * {@code keep} does not need whole is held without body and stack trace, a few hundred bytes
+     * (its reason is at most 8 KB), so a groups pass over 10,000 letters holds well under 10 MB
+     * however big the bodies are. Bodies kept whole wait for the visitor up to {@code bodyBudget}
+     * bytes; at the first letter beyond it the pass stops and returns {@code true}.
+     *
+     * @return whether the pass stopped early because of the body budget
      */
-    private void read(String dlq, int limit, Visitor visitor, Runnable beforeClose) {
+    private boolean read(String dlq, int limit, Keep keep, long bodyBudget, Visitor visitor, Runnable beforeClose) {
+        boolean cut = false;
         try (org.springframework.amqp.rabbit.connection.Connection connection = connectionFactory.createConnection()) {
             // A channel of our own, closed for real: a cached one would keep the unacknowledged messages.
             Channel channel = connection.getDelegate().createChannel();
@@ -316,28 +361,43 @@ public final class RabbitDeadLetters implements DeadLetters {
                 // The depth now is what the pass waits for; past it, it takes what keeps arriving promptly
                 // (messages another pass just put back are not counted in the depth yet), up to the limit.
                 int snapshot = Math.min(limit, channel.queueDeclarePassive(dlq).getMessageCount());
-                {
-                    // Pushed with a bounded prefetch rather than fetched one basic.get at a time: a round
-                    // trip per message would cap a replay at a few thousand messages a second.
-                    java.util.concurrent.BlockingQueue<GetResponse> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
-                    channel.basicQos(Math.max(1, Math.min(limit, READ_PREFETCH)));
-                    String consumerTag = channel.basicConsume(dlq, false, new com.rabbitmq.client.DefaultConsumer(channel) {
-                        @Override
-                        public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
-                                byte[] body) {
-                            deliveries.add(new GetResponse(envelope, properties, body, 0));
+                // Pushed rather than fetched one basic.get at a time: a round trip per message would cap
+                // a replay at a few thousand messages a second.
+                java.util.concurrent.BlockingQueue<Received> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
+                java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
+                channel.basicQos(Math.max(1, limit));
+                String consumerTag = channel.basicConsume(dlq, false, new com.rabbitmq.client.DefaultConsumer(channel) {
+                    private int index;
+
+                    @Override
+                    public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
+                            byte[] body) {
+                        // Runs on the client's dispatch thread for this channel, one delivery at a time.
+                        DeadLetter letter = parse(dlq, new GetResponse(envelope, properties, body, 0));
+                        if (!keep.whole(index++, letter)) {
+                            deliveries.add(new Received(new GetResponse(envelope, null, NO_BODY, 0), withoutBody(letter), false));
+                        } else if (buffered.get() > 0 && buffered.get() + body.length > bodyBudget) {
+                            deliveries.add(new Received(new GetResponse(envelope, null, NO_BODY, 0), withoutBody(letter), true));
+                        } else {
+                            buffered.addAndGet(body.length);
+                            deliveries.add(new Received(new GetResponse(envelope, properties, body, 0), letter, false));
                         }
-                    });
-                    for (int read = 0; read < limit; read++) {
-                        long wait = read < snapshot ? confirmTimeout.toMillis() : READ_IDLE_MILLIS;
-                        GetResponse response = deliveries.poll(wait, TimeUnit.MILLISECONDS);
-                        if (response == null) {
-                            break;
-                        }
-                        visitor.visit(channel, response, parse(dlq, response));
                     }
-                    channel.basicCancel(consumerTag);
+                });
+                for (int read = 0; read < limit; read++) {
+                    long wait = read < snapshot ? confirmTimeout.toMillis() : READ_IDLE_MILLIS;
+                    Received received = deliveries.poll(wait, TimeUnit.MILLISECONDS);
+                    if (received == null) {
+                        break;
+                    }
+                    if (received.overBudget()) {
+                        cut = true;
+                        break;
+                    }
+                    buffered.addAndGet(-received.response().getBody().length);
+                    visitor.visit(channel, received.response(), received.letter());
                 }
+                channel.basicCancel(consumerTag);
                 beforeClose.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -352,6 +412,16 @@ public final class RabbitDeadLetters implements DeadLetters {
             throw new WarrenException("Could not work through dead-letter queue " + dlq + ": " + e.getMessage()
                     + "; messages not yet moved stay in it", e);
         }
+        return cut;
+    }
+
+    /** The letter without what a selection or group does not look at: its body and its stack trace. */
+    private static DeadLetter withoutBody(DeadLetter letter) {
+        Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
+        headers.remove(WarrenHeaders.EXCEPTION_STACKTRACE);
+        return new DeadLetter(letter.messageId(), letter.originalQueue(), letter.reason(), letter.exceptionType(), null,
+                letter.attempts(), letter.failureClass(), letter.failedAt(), letter.fingerprint(), letter.replays(),
+                letter.contentType(), NO_BODY, Collections.unmodifiableMap(headers));
     }
 
     private long depth(String dlq) {
