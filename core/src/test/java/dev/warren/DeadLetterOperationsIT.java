@@ -299,6 +299,29 @@ class DeadLetterOperationsIT {
     }
 
     @Test
+    void pagesOfAHundredOverTwoHundredFiftyLettersReturnEachLetterOnceInOrder() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        putDeadLetters(250, "page-", queue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(queue + ".dlq") == 250);
+
+        List<List<String>> pages = IntStream.of(0, 100, 200).mapToObj(offset -> deadLetters.peek(queue, offset, 100).stream()
+                .map(DeadLetter::messageId).toList()).toList();
+
+        assertThat(pages.get(0)).containsExactlyElementsOf(IntStream.range(0, 100).mapToObj(i -> "page-" + i).toList());
+        assertThat(pages.get(1)).containsExactlyElementsOf(IntStream.range(100, 200).mapToObj(i -> "page-" + i).toList());
+        assertThat(pages.get(2)).containsExactlyElementsOf(IntStream.range(200, 250).mapToObj(i -> "page-" + i).toList());
+        assertThat(deadLetters.peek(queue, 300, 100)).isEmpty();
+        assertThat(deadLetters.peek(queue, 120, 1)).singleElement().satisfies(letter -> assertThat(letter.bodyText())
+                .contains("\"id\":\"page-120\""));
+        assertThatThrownBy(() -> deadLetters.peek(queue, DeadLetters.MAX_MESSAGES, 1))
+                .hasMessageContaining("offset + limit must be at most " + DeadLetters.MAX_MESSAGES);
+        assertThat(depth(queue + ".dlq")).as("peeking leaves them").isEqualTo(250);
+        // Reading a page puts every letter back in order: a quorum queue puts a message returned before at the tail.
+        assertThat(deadLetters.peek(queue, 0, 100)).extracting(DeadLetter::messageId).first().isEqualTo("page-0");
+        assertThat(deadLetters.peek(queue, 0, 3)).extracting(DeadLetter::messageId).containsExactly("page-0", "page-1", "page-2");
+    }
+
+    @Test
     void discardKeepsTheMessageWithItsReasonInTheAuditQueue() {
         DeadLetters deadLetters = deadLetterOrders(3, "empty");
 

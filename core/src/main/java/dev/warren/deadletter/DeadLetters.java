@@ -1,6 +1,7 @@
 package dev.warren.deadletter;
 
 import dev.warren.internal.WarrenHeaders;
+import dev.warren.internal.deadletter.PageBounds;
 import java.util.List;
 
 /**
@@ -57,6 +58,29 @@ public interface DeadLetters {
      * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     List<DeadLetter> peek(String queue, int limit);
+
+    /**
+     * A page of a dead-letter queue: the messages after the first {@code offset}, left where they are.
+     * Pages are read from the head of the queue each time, so {@code offset + limit} is at most
+     * {@value #MAX_MESSAGES}; deeper messages are reached by replaying or discarding those before them.
+     *
+     * <pre>{@code
+     * deadLetters.peek("payments.charge", 0, 100);     // the first hundred
+     * deadLetters.peek("payments.charge", 100, 100);   // the next
+     * }</pre>
+     *
+     * @param queue a work queue of the engine (or its {@code .dlq})
+     * @param offset how many messages to pass over from the head, at least 0
+     * @param limit how many to return, at least 1
+     * @return the messages, oldest first; empty past the end
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
+     * @since 0.1
+     */
+    default List<DeadLetter> peek(String queue, int offset, int limit) {
+        PageBounds.check(offset, limit);
+        List<DeadLetter> head = peek(queue, offset + limit);
+        return head.size() <= offset ? List.of() : List.copyOf(head.subList(offset, head.size()));
+    }
 
     /**
      * The dead letters of a queue grouped by fingerprint, largest group first.

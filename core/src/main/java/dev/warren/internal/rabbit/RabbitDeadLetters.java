@@ -2,6 +2,7 @@ package dev.warren.internal.rabbit;
 
 import dev.warren.internal.WarrenHeaders;
 import dev.warren.internal.deadletter.FailureReasons;
+import dev.warren.internal.deadletter.PageBounds;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -114,13 +115,27 @@ public final class RabbitDeadLetters implements DeadLetters {
 
     @Override
     public List<DeadLetter> peek(String queue, int limit) {
-        if (limit < 1 || limit > MAX_MESSAGES) {
-            throw new WarrenException("peek limit must be between 1 and " + MAX_MESSAGES + " but was " + limit);
-        }
+        return peek(queue, 0, limit);
+    }
+
+    @Override
+    public List<DeadLetter> peek(String queue, int offset, int limit) {
+        PageBounds.check(offset, limit);
         String dlq = deadLetterQueue(queue);
         List<DeadLetter> letters = new ArrayList<>();
-        read(dlq, limit, (index, letter) -> true, NO_BODY_BUDGET, (channel, response, letter) -> letters.add(letter), () -> {
-        });
+        // The whole queue (up to the limit of a call), not just up to the page: the broker puts the
+        // letters back when the pass ends, and a quorum queue puts one that was returned before at its
+        // tail, so reading only the head would rotate the queue at each peek. Put back all together,
+        // they keep their order. The letters outside the page are passed over without their bodies.
+        Keep page = (index, letter) -> index >= offset && index < offset + limit;
+        int[] index = {0};
+        read(dlq, MAX_MESSAGES, page, NO_BODY_BUDGET, (channel, response, letter) -> {
+            int at = index[0]++;
+            if (at >= offset && at < offset + limit) {
+                letters.add(letter);
+            }
+        }, () -> {
+        }, () -> 0);
         return letters;
     }
 
@@ -130,7 +145,7 @@ public final class RabbitDeadLetters implements DeadLetters {
         FailureReasons.Tally tally = new FailureReasons.Tally();
         read(deadLetterQueue(queue), MAX_MESSAGES, (index, letter) -> false, NO_BODY_BUDGET,
                 (channel, response, letter) -> tally.add(letter), () -> {
-                });
+                }, () -> 0);
         return tally.groups();
     }
 
@@ -221,6 +236,9 @@ public final class RabbitDeadLetters implements DeadLetters {
 
     private static final byte[] NO_BODY = new byte[0];
 
+    /** How long a pass waits at most for the broker to have put back what it did not move. */
+    private static final long RETURN_WAIT_MILLIS = 2_000;
+
     /** How long a pass waits for one more dead letter once it has read the depth it saw at the start. */
     private static final long READ_IDLE_MILLIS = 250;
 
@@ -264,7 +282,7 @@ public final class RabbitDeadLetters implements DeadLetters {
                 Target to = target.apply(letter);
                 copies.add(copy(channel, response, to.queue(), to.headers()).whenComplete((copied, failure) -> window.release()));
             }
-        }, () -> awaitCopies(copies, moved));
+        }, () -> awaitCopies(copies, moved), () -> moved.moved);
         if (cut) {
             log.info("Stopped after {} dead letters of {}: the bodies waiting to be moved reached {} MiB; call again for the rest",
                     moved.examined, deadLetterQueue(queue), READ_BODY_BUDGET >> 20);
@@ -350,10 +368,15 @@ public final class RabbitDeadLetters implements DeadLetters {
      * however big the bodies are. Bodies kept whole wait for the visitor up to {@code bodyBudget}
      * bytes; at the first letter beyond it the pass stops and returns {@code true}.
      *
+     * @param acknowledged how many letters the pass acknowledged (moved), asked once {@code beforeClose} ran
      * @return whether the pass stopped early because of the body budget
      */
-    private boolean read(String dlq, int limit, Keep keep, long bodyBudget, Visitor visitor, Runnable beforeClose) {
+    private boolean read(String dlq, int limit, Keep keep, long bodyBudget, Visitor visitor, Runnable beforeClose,
+            java.util.function.IntSupplier acknowledged) {
         boolean cut = false;
+        java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+        long returned = 0;
+        long readyAfterReturn = 0;
         try (org.springframework.amqp.rabbit.connection.Connection connection = connectionFactory.createConnection()) {
             // A channel of our own, closed for real: a cached one would keep the unacknowledged messages.
             Channel channel = connection.getDelegate().createChannel();
@@ -374,6 +397,7 @@ public final class RabbitDeadLetters implements DeadLetters {
                             byte[] body) {
                         // Runs on the client's dispatch thread for this channel, one delivery at a time.
                         DeadLetter letter = parse(dlq, new GetResponse(envelope, properties, body, 0));
+                        delivered.incrementAndGet();
                         if (!keep.whole(index++, letter)) {
                             deliveries.add(new Received(new GetResponse(envelope, null, NO_BODY, 0), withoutBody(letter), false));
                         } else if (buffered.get() > 0 && buffered.get() + body.length > bodyBudget) {
@@ -399,6 +423,10 @@ public final class RabbitDeadLetters implements DeadLetters {
                 }
                 channel.basicCancel(consumerTag);
                 beforeClose.run();
+                returned = delivered.get() - acknowledged.getAsInt();
+                if (returned > 0) {
+                    readyAfterReturn = channel.queueDeclarePassive(dlq).getMessageCount() + returned;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new WarrenException("Interrupted while reading " + dlq + "; messages not yet moved stay in it", e);
@@ -407,12 +435,39 @@ public final class RabbitDeadLetters implements DeadLetters {
                     channel.close();
                 }
             }
+            if (returned > 0) {
+                awaitReturned(connection, dlq, readyAfterReturn);
+            }
         } catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
             // Whatever was not moved yet goes back to the dead-letter queue with the channel.
             throw new WarrenException("Could not work through dead-letter queue " + dlq + ": " + e.getMessage()
                     + "; messages not yet moved stay in it", e);
         }
         return cut;
+    }
+
+    /**
+     * Waits until the messages a pass put back by closing its channel are ready again, for at most
+     * {@value #RETURN_WAIT_MILLIS} ms (longer only when someone else consumes the queue meanwhile).
+     * The broker puts them back after it confirmed the close, not before (the depth a pass reads at
+     * its start may not count them yet): a pass started meanwhile, such as the groups after a peek
+     * in one endpoint call, would take the messages behind them first and, putting its own back in
+     * the order it got them, reorder the queue for good.
+     */
+    private void awaitReturned(org.springframework.amqp.rabbit.connection.Connection connection, String dlq, long ready)
+            throws IOException, TimeoutException {
+        Channel channel = connection.getDelegate().createChannel();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETURN_WAIT_MILLIS);
+            // Each check is a round trip to the broker, which paces the loop; putting back takes a few.
+            while (channel.queueDeclarePassive(dlq).getMessageCount() < ready && System.nanoTime() < deadline) {
+                log.debug("Waiting for {} to have {} messages ready again", dlq, ready);
+            }
+        } finally {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        }
     }
 
     /** The letter without what a selection or group does not look at: its body and its stack trace. */

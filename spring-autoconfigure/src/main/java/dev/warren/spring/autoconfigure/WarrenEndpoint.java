@@ -34,8 +34,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * <ul>
  *   <li>{@code GET /actuator/warren}: the alerts raised (queues and outbox), the dead-letter queues
  *       with depth and oldest age, the circuit breakers and the consumers' counters.</li>
- *   <li>{@code GET /actuator/warren/{queue}?limit=5}: the first dead letters of a queue (left in
- *       place) and its failure groups.</li>
+ *   <li>{@code GET /actuator/warren/{queue}?offset=0&limit=5}: a page of a queue's dead letters
+ *       (left in place), with the offset of the next page, and its failure groups.</li>
  *   <li>{@code POST /actuator/warren/{queue}/replay} with an optional JSON body {@code messageId},
  *       {@code fingerprint}, {@code exceptionType}, {@code failedBefore}, {@code failedAfter},
  *       {@code dryRun}, {@code targetQueue}, {@code maxPerSecond}.</li>
@@ -176,25 +176,33 @@ public class WarrenEndpoint {
     }
 
     /**
-     * A queue's first dead letters and its failure groups. Bodies, headers and stack traces are
+     * A page of a queue's dead letters and its failure groups. Bodies, headers and stack traces are
      * shown to operators only.
      *
      * @param queue the work queue
-     * @param limit how many messages to show, 5 by default
+     * @param offset how many messages to pass over from the head, 0 by default
+     * @param limit how many messages to show, 5 by default; {@code offset + limit} is at most
+     *     {@value DeadLetters#MAX_MESSAGES}
      * @param security who asks
      * @return the messages and groups; 404 when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     @ReadOperation
-    public WebEndpointResponse<Map<String, Object>> deadLetters(@Selector String queue, @Nullable Integer limit,
-            SecurityContext security) {
+    public WebEndpointResponse<Map<String, Object>> deadLetters(@Selector String queue, @Nullable Integer offset,
+            @Nullable Integer limit, SecurityContext security) {
         boolean operator = isOperator(security);
         DeadLetters deadLetters = engine.deadLetters();
+        int from = offset == null ? 0 : offset;
+        int size = limit == null ? 5 : limit;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("queue", queue);
         result.put("operator", operator);
         try {
-            result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
-                    .map(letter -> view(letter, operator)).toList());
+            java.util.List<DeadLetter> page = deadLetters.peek(queue, from, size);
+            result.put("offset", from);
+            result.put("messages", page.stream().map(letter -> view(letter, operator)).toList());
+            // A full page may have a next one; the last page, or one at the read limit, has none.
+            boolean more = page.size() == size && (long) from + size < DeadLetters.MAX_MESSAGES;
+            result.put("nextOffset", more ? from + size : null);
             result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
                     .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), FailureReasons.redacted(group.exampleReason()),
                             group.count(), group.firstSeen(), group.lastSeen()))

@@ -122,7 +122,7 @@ class WarrenEndpointIT {
         WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
         assertThat(endpoint.operate(queue, "replay", "o-2", null, null, null, null, null, null, null, null,
                 org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getStatus()).isEqualTo(401);
-        assertThat(String.valueOf(endpoint.deadLetters(queue, 5, org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody()))
+        assertThat(String.valueOf(endpoint.deadLetters(queue, null, 5, org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody()))
                 .contains("body=hidden").doesNotContain("{\"id\"", "a@example.com");
 
         HttpResponse<String> operatorPeek = call("GET", "/actuator/warren/" + queue, null, true);
@@ -159,5 +159,29 @@ class WarrenEndpointIT {
         }
         assertThat(rabbitAdmin.getQueueInfo(foreign + ".dlq").getMessageCount()).as("nothing moved").isEqualTo(1);
         assertThat(call("GET", "/actuator/warren/" + queue + ".dlq", null, true).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void offsetAndLimitPageThroughTheDeadLetters() throws Exception {
+        context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
+                "--management.endpoints.web.exposure.include=health,warren");
+        org.springframework.amqp.rabbit.core.RabbitTemplate template = new org.springframework.amqp.rabbit.core.RabbitTemplate(admin);
+        for (int i = 0; i < 5; i++) {
+            String id = "page-" + i;
+            template.convertAndSend("", queue + ".dlq", "{\"id\":\"" + id + "\"}", message -> {
+                message.getMessageProperties().setMessageId(id);
+                return message;
+            });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/actuator/warren/" + queue + "?offset=4&limit=2", null, true)
+                .body().contains("\"messageId\":\"page-4\""));
+
+        HttpResponse<String> second = call("GET", "/actuator/warren/" + queue + "?offset=2&limit=2", null, true);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("\"offset\":2", "\"messageId\":\"page-2\"", "\"messageId\":\"page-3\"",
+                "\"nextOffset\":4").doesNotContain("page-1\"", "page-4\"");
+        HttpResponse<String> last = call("GET", "/actuator/warren/" + queue + "?offset=4&limit=2", null, true);
+        assertThat(last.body()).contains("\"messageId\":\"page-4\"", "\"count\":5").doesNotContain("\"nextOffset\":6");
     }
 }
