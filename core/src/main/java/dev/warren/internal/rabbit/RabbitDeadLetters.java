@@ -129,7 +129,7 @@ public final class RabbitDeadLetters implements DeadLetters {
         // they keep their order. The letters outside the page are passed over without their bodies.
         Keep page = (index, letter) -> index >= offset && index < offset + limit;
         int[] index = {0};
-        read(dlq, MAX_MESSAGES, page, NO_BODY_BUDGET, (channel, response, letter) -> {
+        read(dlq, MAX_MESSAGES, page, NO_BODY_BUDGET, false, (channel, response, letter) -> {
             int at = index[0]++;
             if (at >= offset && at < offset + limit) {
                 letters.add(letter);
@@ -143,7 +143,7 @@ public final class RabbitDeadLetters implements DeadLetters {
     public List<FailureGroup> groups(String queue) {
         // Counted as they pass, without keeping a letter: the whole queue up to the limit, in little memory.
         FailureReasons.Tally tally = new FailureReasons.Tally();
-        read(deadLetterQueue(queue), MAX_MESSAGES, (index, letter) -> false, NO_BODY_BUDGET,
+        read(deadLetterQueue(queue), MAX_MESSAGES, (index, letter) -> false, NO_BODY_BUDGET, false,
                 (channel, response, letter) -> tally.add(letter), () -> {
                 }, () -> 0);
         return tally.groups();
@@ -261,7 +261,7 @@ public final class RabbitDeadLetters implements DeadLetters {
                 && pass.equals(String.valueOf(letter.headers().get(WarrenHeaders.REPLAY_PASS)));
         // Only a letter that is copied needs its body until then; the others are looked at and let go.
         Keep toCopy = (index, letter) -> !dryRun && !ownCopy.test(letter) && selection.matches(letter) && allowed.test(letter);
-        boolean cut = read(deadLetterQueue(queue), MAX_MESSAGES, toCopy, READ_BODY_BUDGET, (channel, response, letter) -> {
+        boolean cut = read(deadLetterQueue(queue), MAX_MESSAGES, toCopy, READ_BODY_BUDGET, true, (channel, response, letter) -> {
             if (ownCopy.test(letter)) {
                 return; // a copy this pass replayed came back; it stays for the next pass
             }
@@ -368,11 +368,13 @@ public final class RabbitDeadLetters implements DeadLetters {
      * however big the bodies are. Bodies kept whole wait for the visitor up to {@code bodyBudget}
      * bytes; at the first letter beyond it the pass stops and returns {@code true}.
      *
+     * @param lateArrivals whether to take, past the depth seen at the start, what keeps arriving
+     *     promptly; a moving pass does, a read-only one ends at that depth without waiting
      * @param acknowledged how many letters the pass acknowledged (moved), asked once {@code beforeClose} ran
      * @return whether the pass stopped early because of the body budget
      */
-    private boolean read(String dlq, int limit, Keep keep, long bodyBudget, Visitor visitor, Runnable beforeClose,
-            java.util.function.IntSupplier acknowledged) {
+    private boolean read(String dlq, int limit, Keep keep, long bodyBudget, boolean lateArrivals, Visitor visitor,
+            Runnable beforeClose, java.util.function.IntSupplier acknowledged) {
         boolean cut = false;
         java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
         long returned = 0;
@@ -408,7 +410,7 @@ public final class RabbitDeadLetters implements DeadLetters {
                         }
                     }
                 });
-                for (int read = 0; read < limit; read++) {
+                for (int read = 0; read < (lateArrivals ? limit : snapshot); read++) {
                     long wait = read < snapshot ? confirmTimeout.toMillis() : READ_IDLE_MILLIS;
                     Received received = deliveries.poll(wait, TimeUnit.MILLISECONDS);
                     if (received == null) {
