@@ -103,11 +103,11 @@ class DeadLetterOperationsIT {
         int count = 2 * DeadLetters.MAX_MESSAGES + 500;
         String stackTrace = "java.lang.IllegalStateException: no stock\n" + "\tat com.example.Stock.reserve(Stock.java:42)\n".repeat(20);
         String padding = "x".repeat(1_000);
-        try (com.rabbitmq.client.Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
-                com.rabbitmq.client.Channel channel = connection.createChannel()) {
+        try (Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             for (int i = 0; i < count; i++) {
-                channel.basicPublish("", queue + ".dlq", new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                channel.basicPublish("", queue + ".dlq", new AMQP.BasicProperties.Builder()
                         .messageId("bulk-" + i).contentType("application/json").deliveryMode(2)
                         .headers(Map.of("x-original-queue", queue, "x-exception-message", "no stock for bulk-" + i,
                                 "x-exception-stacktrace", stackTrace, "x-warren-failure-class", "transient"))
@@ -128,6 +128,21 @@ class DeadLetterOperationsIT {
         // must hold still, at exactly one copy each, and the dead-letter queue stay empty.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
                 .until(() -> depth(queue) == count && depth(queue + ".dlq") == 0);
+    }
+
+    /** Puts dead letters straight into the dead-letter queue, as a broker or another producer could, in order. */
+    private void putDeadLetters(int count, String idPrefix, String originalQueue) throws Exception {
+        try (Connection connection = broker.connectionFactory.getRabbitConnectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (int i = 0; i < count; i++) {
+                channel.basicPublish("", queue + ".dlq", new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").messageId(idPrefix + i).deliveryMode(2)
+                        .headers(Map.of("x-original-queue", originalQueue, "x-exception-message", "no lines")).build(),
+                        ("{\"id\":\"" + idPrefix + i + "\",\"kind\":\"empty\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        }
     }
 
     @Test
@@ -273,6 +288,78 @@ class DeadLetterOperationsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> orders.calls.get() == before + 2 && depth(queue + ".dlq") == 2);
         assertThat(deadLetters.peek(queue, 5)).hasSize(2).allSatisfy(letter -> assertThat(letter.replays()).isEqualTo(1));
         assertThat(orders.calls.get()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void replayLeavesADeadLetterWhoseForgedOriginalQueueIsOutsideTheTopology() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        orders.fixed = true;
+        String foreign = RabbitBroker.uniqueName("it.dlq.foreign");
+        broker.cleanup.queue(foreign);
+        admin.declareQueue(new org.springframework.amqp.core.Queue(foreign, false));
+        // A producer can write x-original-queue itself, and the broker keeps it when it dead-letters the message.
+        putDeadLetters(1, "forged-", foreign);
+        putDeadLetters(1, "own-", queue);
+
+        OperationResult result = deadLetters.replay(queue, Selection.all(), ReplayOptions.defaults());
+
+        assertThat(result.moved()).isEqualTo(1);
+        assertThat(result.refused()).isEqualTo(1);
+        assertThat(result.matched()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("own-0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 1);
+        assertThat(depth(foreign)).isZero();
+        assertThat(deadLetters.peek(queue, 5)).singleElement().satisfies(letter -> {
+            assertThat(letter.messageId()).isEqualTo("forged-0");
+            assertThat(letter.replays()).isZero();
+        });
+        // Named explicitly, the operator's target is taken as given.
+        OperationResult redirected = deadLetters.replay(queue, Selection.all(), new ReplayOptions(false, foreign, 0));
+        assertThat(redirected.moved()).isEqualTo(1);
+        assertThat(redirected.refused()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(foreign) == 1 && depth(queue + ".dlq") == 0);
+    }
+
+    @Test
+    void aPassSeesTheWholeQueueBeyondItsPrefetchSoTheLastOfTwelveHundredIsGroupedAndReplayed() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        orders.fixed = true;
+        putDeadLetters(1_199, "deep-", queue);
+        putDeadLetters(1, "last-", queue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(queue + ".dlq") == 1_200);
+
+        assertThat(deadLetters.groups(queue)).singleElement().satisfies(group -> assertThat(group.count()).isEqualTo(1_200));
+        OperationResult result = deadLetters.replay(queue, Selection.messageId("last-0"), ReplayOptions.defaults());
+
+        assertThat(result.examined()).isEqualTo(1_200);
+        assertThat(result.messageIds()).containsExactly("last-0");
+        assertThat(result.moved()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("last-0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> depth(queue + ".dlq") == 1_199);
+        assertThat(orders.processed).containsExactly("last-0");
+    }
+
+    @Test
+    void pagesOfAHundredOverTwoHundredFiftyLettersReturnEachLetterOnceInOrder() throws Exception {
+        DeadLetters deadLetters = deadLetterOrders(0, "empty");
+        putDeadLetters(250, "page-", queue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> depth(queue + ".dlq") == 250);
+
+        List<List<String>> pages = IntStream.of(0, 100, 200).mapToObj(offset -> deadLetters.peek(queue, offset, 100).stream()
+                .map(DeadLetter::messageId).toList()).toList();
+
+        assertThat(pages.get(0)).containsExactlyElementsOf(IntStream.range(0, 100).mapToObj(i -> "page-" + i).toList());
+        assertThat(pages.get(1)).containsExactlyElementsOf(IntStream.range(100, 200).mapToObj(i -> "page-" + i).toList());
+        assertThat(pages.get(2)).containsExactlyElementsOf(IntStream.range(200, 250).mapToObj(i -> "page-" + i).toList());
+        assertThat(deadLetters.peek(queue, 300, 100)).isEmpty();
+        assertThat(deadLetters.peek(queue, 120, 1)).singleElement().satisfies(letter -> assertThat(letter.bodyText())
+                .contains("\"id\":\"page-120\""));
+        assertThatThrownBy(() -> deadLetters.peek(queue, DeadLetters.MAX_MESSAGES, 1))
+                .hasMessageContaining("offset + limit must be at most " + DeadLetters.MAX_MESSAGES);
+        assertThat(depth(queue + ".dlq")).as("peeking leaves them").isEqualTo(250);
+        // Reading a page puts every letter back in order: a quorum queue puts a message returned before at the tail.
+        assertThat(deadLetters.peek(queue, 0, 100)).extracting(DeadLetter::messageId).first().isEqualTo("page-0");
+        assertThat(deadLetters.peek(queue, 0, 3)).extracting(DeadLetter::messageId).containsExactly("page-0", "page-1", "page-2");
     }
 
     @Test

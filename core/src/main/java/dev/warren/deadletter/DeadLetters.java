@@ -1,6 +1,7 @@
 package dev.warren.deadletter;
 
 import dev.warren.internal.WarrenHeaders;
+import dev.warren.internal.deadletter.PageBounds;
 import java.util.List;
 
 /**
@@ -17,7 +18,9 @@ import java.util.List;
  *
  * <p>A replay or discard publishes each message where it goes and waits for the broker's confirm
  * before it removes it from the dead-letter queue, so an interruption can duplicate a message but
- * never lose one. Each call looks at up to {@value #MAX_MESSAGES} messages; call again for more.
+ * never lose one. Each call looks at the queue from its head, up to {@value #MAX_MESSAGES}
+ * messages however few it moves, so a selection finds a message deep in the queue and the groups
+ * count every message up to there; call again for more.
  * Thread-safe; calls run on the caller's thread and do broker I/O.
  *
  * @since 0.1
@@ -49,17 +52,42 @@ public interface DeadLetters {
     /**
      * The first messages of a dead-letter queue, left where they are.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @param limit how many, at most {@value #MAX_MESSAGES}
      * @return the messages, oldest first
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     List<DeadLetter> peek(String queue, int limit);
 
     /**
+     * A page of a dead-letter queue: the messages after the first {@code offset}, left where they are.
+     * Pages are read from the head of the queue each time, so {@code offset + limit} is at most
+     * {@value #MAX_MESSAGES}; deeper messages are reached by replaying or discarding those before them.
+     *
+     * <pre>{@code
+     * deadLetters.peek("payments.charge", 0, 100);     // the first hundred
+     * deadLetters.peek("payments.charge", 100, 100);   // the next
+     * }</pre>
+     *
+     * @param queue a work queue of the engine (or its {@code .dlq})
+     * @param offset how many messages to pass over from the head, at least 0
+     * @param limit how many to return, at least 1
+     * @return the messages, oldest first; empty past the end
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
+     * @since 0.1
+     */
+    default List<DeadLetter> peek(String queue, int offset, int limit) {
+        PageBounds.check(offset, limit);
+        List<DeadLetter> head = peek(queue, offset + limit);
+        return head.size() <= offset ? List.of() : List.copyOf(head.subList(offset, head.size()));
+    }
+
+    /**
      * The dead letters of a queue grouped by fingerprint, largest group first.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @return the groups
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     List<FailureGroup> groups(String queue);
 
@@ -67,21 +95,23 @@ public interface DeadLetters {
      * Moves selected dead letters back to their queue (or another), with the attempt count reset and
      * {@value #REPLAYS_HEADER} counting up.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @param selection which messages
      * @param options dry run, redirect, pace
      * @return what was (or would be) moved
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     OperationResult replay(String queue, Selection selection, ReplayOptions options);
 
     /**
      * Moves selected dead letters to {@value #DISCARDED_QUEUE} with the reason and who gave it, and logs it.
      *
-     * @param queue the work queue (or its {@code .dlq})
+     * @param queue a work queue of the engine (or its {@code .dlq})
      * @param selection which messages
      * @param reason why they are discarded; required
      * @param operator who discards them
      * @return what was discarded
+     * @throws UnknownDeadLetterQueueException when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     OperationResult discard(String queue, Selection selection, String reason, String operator);
 }

@@ -1,6 +1,7 @@
 package dev.warren.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.MessageContext;
@@ -321,5 +322,34 @@ class JmsTransportIT {
         // 50 messages at 20/s: the first 20 may come at once, the other 30 take at least a second and a half.
         assertThat(Duration.ofNanos(sorted.get(49) - sorted.get(0))).isGreaterThan(Duration.ofMillis(1_300));
         assertThat(engine.consumerStats().get(prefix + ".throttled").rateLimited()).isPositive();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void replayLeavesADeadLetterWhoseForgedOriginalQueueIsNoQueueOfTheEngine(JmsProvider provider) throws Exception {
+        JmsWarrenEngine engine = start(provider, engine(provider, new Worker()));
+        String queue = prefix + ".jobs";
+        String foreign = prefix + ".foreign";
+        // Whoever dead-lettered a message wrote its original queue, and a producer can write it too.
+        try (Connection connection = provider.connectionFactory().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (MessageProducer producer = session.createProducer(session.createQueue(queue + ".dlq"))) {
+                jakarta.jms.TextMessage forged = session.createTextMessage("{\"id\":7}");
+                forged.setStringProperty(dev.warren.jms.internal.JmsMessages.propertyName(
+                        dev.warren.internal.WarrenHeaders.ORIGINAL_QUEUE), foreign);
+                producer.send(forged);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.deadLetters().peek(queue, 5).size() == 1);
+
+        var result = engine.deadLetters().replay(queue, Selection.all(), ReplayOptions.defaults());
+
+        assertThat(result.moved()).isZero();
+        assertThat(result.refused()).isEqualTo(1);
+        assertThat(engine.deadLetters().peek(queue, 5)).singleElement()
+                .satisfies(letter -> assertThat(letter.originalQueue()).isEqualTo(foreign));
+        // Only the engine's own dead-letter queues are served, whatever a name ends with.
+        assertThatThrownBy(() -> engine.deadLetters().peek(foreign + ".dlq", 5))
+                .isInstanceOf(dev.warren.deadletter.UnknownDeadLetterQueueException.class).hasMessageContaining(queue);
     }
 }

@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -65,19 +64,42 @@ public final class FailureReasons {
 
     /** The letters grouped by fingerprint, the largest group first. */
     public static List<FailureGroup> groups(Iterable<DeadLetter> letters) {
-        Map<String, List<DeadLetter>> byFingerprint = new LinkedHashMap<>();
-        for (DeadLetter letter : letters) {
-            byFingerprint.computeIfAbsent(letter.fingerprint(), k -> new ArrayList<>()).add(letter);
+        Tally tally = new Tally();
+        letters.forEach(tally::add);
+        return tally.groups();
+    }
+
+    /**
+     * Failure groups counted one letter at a time, keeping a group's example and times but not its
+     * letters, so that a whole dead-letter queue is grouped in memory that grows with its groups
+     * only. Not thread-safe: one pass adds to it.
+     */
+    public static final class Tally {
+
+        private final Map<String, FailureGroup> byFingerprint = new LinkedHashMap<>();
+
+        /** Counts a letter into its group; the group's first letter is its example. */
+        public void add(DeadLetter letter) {
+            Instant at = letter.failedAt();
+            byFingerprint.merge(letter.fingerprint(), new FailureGroup(letter.fingerprint(), letter.exceptionType(),
+                    letter.reason(), 1, at, at), (group, one) -> new FailureGroup(group.fingerprint(), group.exceptionType(),
+                            group.exampleReason(), group.count() + 1, earlier(group.firstSeen(), at), later(group.lastSeen(), at)));
         }
-        List<FailureGroup> groups = new ArrayList<>();
-        byFingerprint.forEach((fingerprint, group) -> {
-            List<Instant> times = group.stream().map(DeadLetter::failedAt).filter(Objects::nonNull).sorted().toList();
-            DeadLetter example = group.get(0);
-            groups.add(new FailureGroup(fingerprint, example.exceptionType(), example.reason(), group.size(),
-                    times.isEmpty() ? null : times.get(0), times.isEmpty() ? null : times.get(times.size() - 1)));
-        });
-        groups.sort((a, b) -> Long.compare(b.count(), a.count()));
-        return groups;
+
+        /** The groups so far, the largest first; of equal ones, the first seen first. */
+        public List<FailureGroup> groups() {
+            List<FailureGroup> groups = new ArrayList<>(byFingerprint.values());
+            groups.sort((a, b) -> Long.compare(b.count(), a.count()));
+            return groups;
+        }
+
+        private static @Nullable Instant earlier(@Nullable Instant a, @Nullable Instant b) {
+            return a == null ? b : b == null || !b.isBefore(a) ? a : b;
+        }
+
+        private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
+            return a == null ? b : b == null || !b.isAfter(a) ? a : b;
+        }
     }
 
     /**

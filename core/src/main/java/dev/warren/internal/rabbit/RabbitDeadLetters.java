@@ -2,6 +2,7 @@ package dev.warren.internal.rabbit;
 
 import dev.warren.internal.WarrenHeaders;
 import dev.warren.internal.deadletter.FailureReasons;
+import dev.warren.internal.deadletter.PageBounds;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -13,6 +14,7 @@ import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.deadletter.UnknownDeadLetterQueueException;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.topology.QueueSpec;
 import dev.warren.topology.Topology;
@@ -28,12 +30,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +48,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * {@link DeadLetters} on RabbitMQ. Messages are read with {@code basic.get} on a channel of their
- * own and left unacknowledged; closing that channel puts back whatever was not moved, in place.
+ * {@link DeadLetters} on RabbitMQ. Messages are read by a consumer on a channel of their own, with
+ * a prefetch of the whole pass, and left unacknowledged; closing that channel puts back whatever was
+ * not moved, in place.
  */
 public final class RabbitDeadLetters implements DeadLetters {
 
@@ -78,39 +84,69 @@ public final class RabbitDeadLetters implements DeadLetters {
     @Override
     public List<DeadLetterQueue> queues() {
         List<DeadLetterQueue> queues = new ArrayList<>();
-        for (QueueSpec queue : topology.get().queues()) {
-            if (!queue.arguments().containsKey("x-dead-letter-exchange")
-                    || !Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
-                continue;
-            }
-            String dlq = QueueSpec.deadLetterQueueName(queue.name());
+        for (String queue : workQueues()) {
+            String dlq = QueueSpec.deadLetterQueueName(queue);
             long depth = depth(dlq);
             Duration oldest = null;
             if (depth > 0) {
-                List<DeadLetter> head = peek(queue.name(), 1);
+                List<DeadLetter> head = peek(queue, 1);
                 if (!head.isEmpty() && head.get(0).failedAt() != null) {
                     oldest = Duration.between(head.get(0).failedAt(), Instant.now());
                 }
             }
-            queues.add(new DeadLetterQueue(queue.name(), dlq, depth, oldest));
+            queues.add(new DeadLetterQueue(queue, dlq, depth, oldest));
+        }
+        return queues;
+    }
+
+    /**
+     * The engine's work queues: those of its topology whose failures go to Warren's dead-letter
+     * exchange, in declaration order. Only these have dead-letter queues Warren operates on.
+     */
+    private Set<String> workQueues() {
+        Set<String> queues = new LinkedHashSet<>();
+        for (QueueSpec queue : topology.get().queues()) {
+            if (Topology.DEAD_LETTER_EXCHANGE.equals(queue.arguments().get("x-dead-letter-exchange"))) {
+                queues.add(queue.name());
+            }
         }
         return queues;
     }
 
     @Override
     public List<DeadLetter> peek(String queue, int limit) {
-        if (limit < 1 || limit > MAX_MESSAGES) {
-            throw new WarrenException("peek limit must be between 1 and " + MAX_MESSAGES + " but was " + limit);
-        }
+        return peek(queue, 0, limit);
+    }
+
+    @Override
+    public List<DeadLetter> peek(String queue, int offset, int limit) {
+        PageBounds.check(offset, limit);
         String dlq = deadLetterQueue(queue);
         List<DeadLetter> letters = new ArrayList<>();
-        read(dlq, limit, (channel, response, letter) -> letters.add(letter));
+        // The whole queue (up to the limit of a call), not just up to the page: the broker puts the
+        // letters back when the pass ends, and a quorum queue puts one that was returned before at its
+        // tail, so reading only the head would rotate the queue at each peek. Put back all together,
+        // they keep their order. The letters outside the page are passed over without their bodies.
+        Keep page = (index, letter) -> index >= offset && index < offset + limit;
+        int[] index = {0};
+        read(dlq, MAX_MESSAGES, page, NO_BODY_BUDGET, false, (channel, response, letter) -> {
+            int at = index[0]++;
+            if (at >= offset && at < offset + limit) {
+                letters.add(letter);
+            }
+        }, () -> {
+        }, () -> 0);
         return letters;
     }
 
     @Override
     public List<FailureGroup> groups(String queue) {
-        return FailureReasons.groups(peek(queue, MAX_MESSAGES));
+        // Counted as they pass, without keeping a letter: the whole queue up to the limit, in little memory.
+        FailureReasons.Tally tally = new FailureReasons.Tally();
+        read(deadLetterQueue(queue), MAX_MESSAGES, (index, letter) -> false, NO_BODY_BUDGET, false,
+                (channel, response, letter) -> tally.add(letter), () -> {
+                }, () -> 0);
+        return tally.groups();
     }
 
     @Override
@@ -122,7 +158,13 @@ public final class RabbitDeadLetters implements DeadLetters {
         // A handler that still fails fast dead-letters the copy again while this pass reads on; the
         // pass mark lets it leave its own copies alone instead of replaying them round and round.
         String pass = java.util.UUID.randomUUID().toString();
-        Moved moved = moveSelected(queue, selection, options.dryRun(), pass, letter -> {
+        // x-original-queue is written by whoever dead-lettered the message, and for a message the broker
+        // dead-lettered, by its producer: replaying to it unchecked would let a producer route a message
+        // into any queue. Without an explicit target, a replay goes only to the engine's work queues.
+        Set<String> workQueues = workQueues();
+        Predicate<DeadLetter> allowed = options.targetQueue() != null ? letter -> true
+                : letter -> workQueues.contains(letter.originalQueue());
+        Moved moved = moveSelected(queue, selection, options.dryRun(), pass, allowed, letter -> {
             if (pace != null) {
                 pace.acquirePermission();
             }
@@ -136,6 +178,11 @@ public final class RabbitDeadLetters implements DeadLetters {
             log.info("Replayed {} of {} dead letters from {} ({}) to {}", moved.moved, moved.examined,
                     deadLetterQueue(queue), selection, destination);
         }
+        if (moved.refused > 0) {
+            log.warn("Left {} selected dead letters in {}: their x-original-queue (such as '{}') is not a work queue of "
+                    + "this engine, and a producer can write that header; replay them with a target queue if that is "
+                    + "where they belong", moved.refused, deadLetterQueue(queue), moved.firstRefusedQueue);
+        }
         return moved.result(queue, selection, destination, options.dryRun());
     }
 
@@ -145,7 +192,7 @@ public final class RabbitDeadLetters implements DeadLetters {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
         declarer.declare(new Topology(List.of(), List.of(discardedQueue()), List.of()));
-        Moved moved = moveSelected(queue, selection, false, null, letter -> {
+        Moved moved = moveSelected(queue, selection, false, null, letter -> true, letter -> {
             Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
             headers.put(DISCARD_REASON_HEADER, reason);
             headers.put(DISCARDED_BY_HEADER, operator);
@@ -165,15 +212,32 @@ public final class RabbitDeadLetters implements DeadLetters {
     private static final class Moved {
         int examined;
         int moved;
+        int refused;
+        @Nullable String firstRefusedQueue;
         final List<String> ids = new ArrayList<>();
 
         OperationResult result(String queue, Selection selection, String destination, boolean dryRun) {
-            return new OperationResult(queue, selection.toString(), examined, ids.size(), moved, destination, ids, dryRun);
+            return new OperationResult(queue, selection.toString(), examined, ids.size(), moved, destination, ids, dryRun,
+                    refused);
         }
     }
 
-    /** Dead letters pushed to a pass ahead of processing; the broker is the buffer beyond this. */
-    private static final int READ_PREFETCH = 500;
+    /**
+     * Bytes of bodies a moving pass holds received but not yet copied. A pass takes the whole queue up
+     * to its limit on prefetch, since it acknowledges only what it moves (see {@link #read}); this
+     * bounds the bodies among them. It is reached only when copies go out slower than letters arrive,
+     * as in a paced replay: 10,000 letters of 6.5 KB fit; the pass stops at the first letter beyond
+     * it, which stays in place with all after it, and says so.
+     */
+    private static final long READ_BODY_BUDGET = 64L << 20;
+
+    /** For a pass that returns every body it keeps, so that they are in its result anyway. */
+    private static final long NO_BODY_BUDGET = Long.MAX_VALUE;
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    /** How long a pass waits at most for the broker to have put back what it did not move. */
+    private static final long RETURN_WAIT_MILLIS = 2_000;
 
     /** How long a pass waits for one more dead letter once it has read the depth it saw at the start. */
     private static final long READ_IDLE_MILLIS = 250;
@@ -182,18 +246,23 @@ public final class RabbitDeadLetters implements DeadLetters {
     private static final int MOVE_WINDOW = 1_000;
 
     /**
-     * Moves each selected dead letter to where {@code target} says, unless it is a dry run. Copies
+     * Moves each selected dead letter that {@code allowed} accepts to where {@code target} says,
+     * unless it is a dry run; the others stay in the dead-letter queue, counted as refused. Copies
      * are pipelined: each dead letter is acknowledged when the broker confirms its copy, and the
      * pass waits for every confirm before it closes its channel, which would put back whatever was
      * not acknowledged yet.
      */
     private Moved moveSelected(String queue, Selection selection, boolean dryRun, @Nullable String pass,
-            java.util.function.Function<DeadLetter, Target> target) {
+            Predicate<DeadLetter> allowed, java.util.function.Function<DeadLetter, Target> target) {
         Moved moved = new Moved();
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(MOVE_WINDOW);
         List<java.util.concurrent.CompletableFuture<Boolean>> copies = new ArrayList<>();
-        read(deadLetterQueue(queue), MAX_MESSAGES, (channel, response, letter) -> {
-            if (pass != null && pass.equals(String.valueOf(letter.headers().get(WarrenHeaders.REPLAY_PASS)))) {
+        Predicate<DeadLetter> ownCopy = letter -> pass != null
+                && pass.equals(String.valueOf(letter.headers().get(WarrenHeaders.REPLAY_PASS)));
+        // Only a letter that is copied needs its body until then; the others are looked at and let go.
+        Keep toCopy = (index, letter) -> !dryRun && !ownCopy.test(letter) && selection.matches(letter) && allowed.test(letter);
+        boolean cut = read(deadLetterQueue(queue), MAX_MESSAGES, toCopy, READ_BODY_BUDGET, true, (channel, response, letter) -> {
+            if (ownCopy.test(letter)) {
                 return; // a copy this pass replayed came back; it stays for the next pass
             }
             moved.examined++;
@@ -201,12 +270,23 @@ public final class RabbitDeadLetters implements DeadLetters {
                 return;
             }
             moved.ids.add(Objects.requireNonNullElse(letter.messageId(), ""));
+            if (!allowed.test(letter)) {
+                moved.refused++;
+                if (moved.firstRefusedQueue == null) {
+                    moved.firstRefusedQueue = letter.originalQueue();
+                }
+                return; // left unacknowledged, so it goes back in place with the channel
+            }
             if (!dryRun) {
                 acquire(window);
                 Target to = target.apply(letter);
                 copies.add(copy(channel, response, to.queue(), to.headers()).whenComplete((copied, failure) -> window.release()));
             }
-        }, () -> awaitCopies(copies, moved));
+        }, () -> awaitCopies(copies, moved), () -> moved.moved);
+        if (cut) {
+            log.info("Stopped after {} dead letters of {}: the bodies waiting to be moved reached {} MiB; call again for the rest",
+                    moved.examined, deadLetterQueue(queue), READ_BODY_BUDGET >> 20);
+        }
         return moved;
     }
 
@@ -263,16 +343,42 @@ public final class RabbitDeadLetters implements DeadLetters {
         void visit(Channel channel, GetResponse response, DeadLetter letter) throws IOException;
     }
 
-    private void read(String dlq, int limit, Visitor visitor) {
-        read(dlq, limit, visitor, () -> {
-        });
+    /**
+     * Which letters a pass needs whole: body, stack trace, properties. Of the others it keeps what
+     * selections and groups look at, so that reading the whole queue does not hold its bodies.
+     */
+    private interface Keep {
+        boolean whole(int index, DeadLetter letter);
+    }
+
+    /** A letter as the consumer received it; {@code overBudget} when its body did not fit the pass's budget. */
+    private record Received(GetResponse response, DeadLetter letter, boolean overBudget) {
     }
 
     /**
      * Reads up to {@code limit} messages of the queue as it is now, without taking new arrivals,
      * runs {@code beforeClose}, and puts back every message not acknowledged by closing the channel.
+     *
+     * <p>The prefetch is the limit itself: a pass acknowledges only what it moves, so with a smaller
+     * prefetch the broker stops delivering once that many unmoved letters are outstanding, and the
+     * pass would see only the head of the queue (it did, at 500). Holding up to
+     * {@value DeadLetters#MAX_MESSAGES} unacknowledged is cheap for the broker; here, a letter that
+     * {@code keep} does not need whole is held without body and stack trace, a few hundred bytes
+     * (its reason is at most 8 KB), so a groups pass over 10,000 letters holds well under 10 MB
+     * however big the bodies are. Bodies kept whole wait for the visitor up to {@code bodyBudget}
+     * bytes; at the first letter beyond it the pass stops and returns {@code true}.
+     *
+     * @param lateArrivals whether to take, past the depth seen at the start, what keeps arriving
+     *     promptly; a moving pass does, a read-only one ends at that depth without waiting
+     * @param acknowledged how many letters the pass acknowledged (moved), asked once {@code beforeClose} ran
+     * @return whether the pass stopped early because of the body budget
      */
-    private void read(String dlq, int limit, Visitor visitor, Runnable beforeClose) {
+    private boolean read(String dlq, int limit, Keep keep, long bodyBudget, boolean lateArrivals, Visitor visitor,
+            Runnable beforeClose, java.util.function.IntSupplier acknowledged) {
+        boolean cut = false;
+        java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+        long returned = 0;
+        long readyAfterReturn = 0;
         try (org.springframework.amqp.rabbit.connection.Connection connection = connectionFactory.createConnection()) {
             // A channel of our own, closed for real: a cached one would keep the unacknowledged messages.
             Channel channel = connection.getDelegate().createChannel();
@@ -280,32 +386,52 @@ public final class RabbitDeadLetters implements DeadLetters {
                 // The depth now is what the pass waits for; past it, it takes what keeps arriving promptly
                 // (messages another pass just put back are not counted in the depth yet), up to the limit.
                 int snapshot = Math.min(limit, channel.queueDeclarePassive(dlq).getMessageCount());
-                {
-                    // Pushed with a bounded prefetch rather than fetched one basic.get at a time: a round
-                    // trip per message would cap a replay at a few thousand messages a second.
-                    java.util.concurrent.BlockingQueue<GetResponse> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
-                    channel.basicQos(Math.max(1, Math.min(limit, READ_PREFETCH)));
-                    String consumerTag = channel.basicConsume(dlq, false, new com.rabbitmq.client.DefaultConsumer(channel) {
-                        @Override
-                        public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
-                                byte[] body) {
-                            deliveries.add(new GetResponse(envelope, properties, body, 0));
+                // Pushed rather than fetched one basic.get at a time: a round trip per message would cap
+                // a replay at a few thousand messages a second.
+                java.util.concurrent.BlockingQueue<Received> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
+                java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
+                channel.basicQos(Math.max(1, limit));
+                String consumerTag = channel.basicConsume(dlq, false, new com.rabbitmq.client.DefaultConsumer(channel) {
+                    private int index;
+
+                    @Override
+                    public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope, AMQP.BasicProperties properties,
+                            byte[] body) {
+                        // Runs on the client's dispatch thread for this channel, one delivery at a time.
+                        DeadLetter letter = parse(dlq, new GetResponse(envelope, properties, body, 0));
+                        delivered.incrementAndGet();
+                        if (!keep.whole(index++, letter)) {
+                            deliveries.add(new Received(new GetResponse(envelope, null, NO_BODY, 0), withoutBody(letter), false));
+                        } else if (buffered.get() > 0 && buffered.get() + body.length > bodyBudget) {
+                            deliveries.add(new Received(new GetResponse(envelope, null, NO_BODY, 0), withoutBody(letter), true));
+                        } else {
+                            buffered.addAndGet(body.length);
+                            deliveries.add(new Received(new GetResponse(envelope, properties, body, 0), letter, false));
                         }
-                    });
-                    for (int read = 0; read < limit; read++) {
-                        long wait = read < snapshot ? confirmTimeout.toMillis() : READ_IDLE_MILLIS;
-                        GetResponse response = deliveries.poll(wait, TimeUnit.MILLISECONDS);
-                        if (response == null) {
-                            break;
-                        }
-                        visitor.visit(channel, response, parse(dlq, response));
                     }
-                    // The copies are confirmed, and their dead letters acknowledged, before the consumer is
-                    // cancelled: a quorum queue returns what a cancelled consumer still holds, and it ignores
-                    // acknowledgements that arrive afterwards, so those dead letters would come back a second
-                    // time though their copies were made.
-                    beforeClose.run();
-                    channel.basicCancel(consumerTag);
+                });
+                for (int read = 0; read < (lateArrivals ? limit : snapshot); read++) {
+                    long wait = read < snapshot ? confirmTimeout.toMillis() : READ_IDLE_MILLIS;
+                    Received received = deliveries.poll(wait, TimeUnit.MILLISECONDS);
+                    if (received == null) {
+                        break;
+                    }
+                    if (received.overBudget()) {
+                        cut = true;
+                        break;
+                    }
+                    buffered.addAndGet(-received.response().getBody().length);
+                    visitor.visit(channel, received.response(), received.letter());
+                }
+                // The copies are confirmed, and their dead letters acknowledged, before the consumer is
+                // cancelled: a quorum queue returns what a cancelled consumer still holds and ignores
+                // acknowledgements that arrive afterwards, so those dead letters would come back a
+                // second time though their copies were made.
+                beforeClose.run();
+                channel.basicCancel(consumerTag);
+                returned = delivered.get() - acknowledged.getAsInt();
+                if (returned > 0) {
+                    readyAfterReturn = channel.queueDeclarePassive(dlq).getMessageCount() + returned;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -315,11 +441,48 @@ public final class RabbitDeadLetters implements DeadLetters {
                     channel.close();
                 }
             }
+            if (returned > 0) {
+                awaitReturned(connection, dlq, readyAfterReturn);
+            }
         } catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
             // Whatever was not moved yet goes back to the dead-letter queue with the channel.
             throw new WarrenException("Could not work through dead-letter queue " + dlq + ": " + e.getMessage()
                     + "; messages not yet moved stay in it", e);
         }
+        return cut;
+    }
+
+    /**
+     * Waits until the messages a pass put back by closing its channel are ready again, for at most
+     * {@value #RETURN_WAIT_MILLIS} ms (longer only when someone else consumes the queue meanwhile).
+     * The broker puts them back after it confirmed the close, not before (the depth a pass reads at
+     * its start may not count them yet): a pass started meanwhile, such as the groups after a peek
+     * in one endpoint call, would take the messages behind them first and, putting its own back in
+     * the order it got them, reorder the queue for good.
+     */
+    private void awaitReturned(org.springframework.amqp.rabbit.connection.Connection connection, String dlq, long ready)
+            throws IOException, TimeoutException {
+        Channel channel = connection.getDelegate().createChannel();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETURN_WAIT_MILLIS);
+            // Each check is a round trip to the broker, which paces the loop; putting back takes a few.
+            while (channel.queueDeclarePassive(dlq).getMessageCount() < ready && System.nanoTime() < deadline) {
+                log.debug("Waiting for {} to have {} messages ready again", dlq, ready);
+            }
+        } finally {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        }
+    }
+
+    /** The letter without what a selection or group does not look at: its body and its stack trace. */
+    private static DeadLetter withoutBody(DeadLetter letter) {
+        Map<String, Object> headers = new LinkedHashMap<>(letter.headers());
+        headers.remove(WarrenHeaders.EXCEPTION_STACKTRACE);
+        return new DeadLetter(letter.messageId(), letter.originalQueue(), letter.reason(), letter.exceptionType(), null,
+                letter.attempts(), letter.failureClass(), letter.failedAt(), letter.fingerprint(), letter.replays(),
+                letter.contentType(), NO_BODY, Collections.unmodifiableMap(headers));
     }
 
     private long depth(String dlq) {
@@ -339,8 +502,21 @@ public final class RabbitDeadLetters implements DeadLetters {
         }
     }
 
-    private static String deadLetterQueue(String queue) {
-        return queue.endsWith(".dlq") ? queue : QueueSpec.deadLetterQueueName(queue);
+    /**
+     * The dead-letter queue of a work queue of the engine, named by the work queue or by itself.
+     * Any other name is refused, even one ending with {@code .dlq}: it may be another application's.
+     */
+    private String deadLetterQueue(String queue) {
+        Set<String> workQueues = workQueues();
+        if (workQueues.contains(queue)) {
+            return QueueSpec.deadLetterQueueName(queue);
+        }
+        for (String workQueue : workQueues) {
+            if (QueueSpec.deadLetterQueueName(workQueue).equals(queue)) {
+                return queue;
+            }
+        }
+        throw new UnknownDeadLetterQueueException(queue, workQueues);
     }
 
     static DeadLetter parse(String dlq, GetResponse response) {

@@ -9,6 +9,7 @@ import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.deadletter.UnknownDeadLetterQueueException;
 import dev.warren.internal.pipeline.InboundMessage;
 import dev.warren.internal.deadletter.FailureReasons;
 import dev.warren.topology.QueueSpec;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -91,7 +93,12 @@ public final class JmsDeadLetters implements DeadLetters {
     public OperationResult replay(String queue, Selection selection, ReplayOptions options) {
         String destination = options.targetQueue() != null ? options.targetQueue() : "the original queue";
         long pauseNanos = options.maxPerSecond() == 0 ? 0 : 1_000_000_000L / options.maxPerSecond();
-        OperationResult result = move(queue, selection, options.dryRun(), destination, letter -> {
+        // x-original-queue is written by whoever dead-lettered the message, a producer too: without an
+        // explicit target, a replay goes only to the engine's own queues, as on RabbitMQ.
+        List<String> workQueues = queues.get();
+        Predicate<DeadLetter> allowed = options.targetQueue() != null ? letter -> true
+                : letter -> workQueues.contains(letter.originalQueue());
+        OperationResult result = move(queue, selection, options.dryRun(), destination, allowed, letter -> {
             if (pauseNanos > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
             }
@@ -104,6 +111,11 @@ public final class JmsDeadLetters implements DeadLetters {
             log.info("Replayed {} of {} dead letters from {} ({}) to {}", result.moved(), result.examined(),
                     deadLetterQueue(queue), selection, destination);
         }
+        if (result.refused() > 0) {
+            log.warn("Left {} selected dead letters in {}: their x-original-queue is not a queue of this engine, and a "
+                    + "producer can write that header; replay them with a target queue if that is where they belong",
+                    result.refused(), deadLetterQueue(queue));
+        }
         return result;
     }
 
@@ -112,7 +124,7 @@ public final class JmsDeadLetters implements DeadLetters {
         if (reason == null || reason.isBlank()) {
             throw new WarrenException("discarding needs a reason, so that whoever finds the messages later knows why");
         }
-        OperationResult result = move(queue, selection, false, DISCARDED_JMS_QUEUE, letter -> new Target(DISCARDED_JMS_QUEUE,
+        OperationResult result = move(queue, selection, false, DISCARDED_JMS_QUEUE, letter -> true, letter -> new Target(DISCARDED_JMS_QUEUE,
                 Map.of(DISCARD_REASON_HEADER, reason, DISCARDED_BY_HEADER, operator, WarrenHeaders.DISCARDED_AT,
                         System.currentTimeMillis()), Set.of()));
         log.warn("Discarded {} dead letters from {} ({}) to {}, by {}: {}", result.moved(), deadLetterQueue(queue), selection,
@@ -123,19 +135,24 @@ public final class JmsDeadLetters implements DeadLetters {
     private record Target(String queue, Map<String, Object> added, Set<String> removed) {
     }
 
+    /** Moves the selected letters that {@code allowed} accepts; the others it refuses go back like the unselected. */
     private OperationResult move(String queue, Selection selection, boolean dryRun, String destination,
-            java.util.function.Function<DeadLetter, Target> target) {
+            Predicate<DeadLetter> allowed, java.util.function.Function<DeadLetter, Target> target) {
         String dlq = deadLetterQueue(queue);
         List<String> ids = new ArrayList<>();
         if (dryRun) {
             List<DeadLetter> letters = browse(dlq, MAX_MESSAGES);
-            letters.stream().filter(selection::matches).forEach(letter -> ids.add(String.valueOf(letter.messageId())));
-            return new OperationResult(queue, selection.toString(), letters.size(), ids.size(), 0, destination, ids, true);
+            List<DeadLetter> matched = letters.stream().filter(selection::matches).toList();
+            matched.forEach(letter -> ids.add(String.valueOf(letter.messageId())));
+            int refused = (int) matched.stream().filter(allowed.negate()).count();
+            return new OperationResult(queue, selection.toString(), letters.size(), ids.size(), 0, destination, ids, true,
+                    refused);
         }
         // Only what is there now: copies put back at the end are not looked at twice.
         int present = browse(dlq, MAX_MESSAGES).size();
         int examined = 0;
         int moved = 0;
+        int refused = 0;
         try (Connection connection = connectionFactory.createConnection()) {
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -148,7 +165,12 @@ public final class JmsDeadLetters implements DeadLetters {
                     }
                     examined++;
                     DeadLetter letter = parse(dlq, message);
-                    if (selection.matches(letter)) {
+                    boolean selected = selection.matches(letter);
+                    if (selected && !allowed.test(letter)) {
+                        refused++;
+                        ids.add(String.valueOf(letter.messageId()));
+                    }
+                    if (selected && allowed.test(letter)) {
                         Target to = target.apply(letter);
                         producer.send(destinations.resolveDestinationName(session, to.queue(), false),
                                 JmsMessages.copy(session, message, to.added(), to.removed()));
@@ -166,7 +188,8 @@ public final class JmsDeadLetters implements DeadLetters {
         } catch (JMSException e) {
             throw new WarrenException("Could not move dead letters from " + dlq + ": " + e.getMessage(), e);
         }
-        return new OperationResult(queue, selection.toString(), examined, moved, moved, destination, ids, false);
+        return new OperationResult(queue, selection.toString(), examined, moved + refused, moved, destination, ids, false,
+                refused);
     }
 
     private List<DeadLetter> browse(String dlq, int limit) {
@@ -210,8 +233,15 @@ public final class JmsDeadLetters implements DeadLetters {
                 Collections.unmodifiableMap(headers));
     }
 
-    private static String deadLetterQueue(String queue) {
-        return queue.endsWith(".dlq") ? queue : QueueSpec.deadLetterQueueName(queue);
+    /** The dead-letter queue of a work queue of the engine; any other name is refused, even one ending with {@code .dlq}. */
+    private String deadLetterQueue(String queue) {
+        List<String> workQueues = queues.get();
+        for (String workQueue : workQueues) {
+            if (workQueue.equals(queue) || QueueSpec.deadLetterQueueName(workQueue).equals(queue)) {
+                return QueueSpec.deadLetterQueueName(workQueue);
+            }
+        }
+        throw new UnknownDeadLetterQueueException(queue, workQueues);
     }
 
     private static @Nullable String text(@Nullable Object value) {

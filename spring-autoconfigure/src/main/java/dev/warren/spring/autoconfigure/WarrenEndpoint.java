@@ -10,6 +10,7 @@ import dev.warren.deadletter.FailureGroup;
 import dev.warren.deadletter.OperationResult;
 import dev.warren.deadletter.ReplayOptions;
 import dev.warren.deadletter.Selection;
+import dev.warren.deadletter.UnknownDeadLetterQueueException;
 import dev.warren.topology.Permissions;
 import dev.warren.monitor.AlertSource;
 import java.time.Instant;
@@ -35,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>{@code GET /actuator/warren}: the alerts raised (queues and outbox), the dead-letter queues
  *       with depth and oldest age, the circuit breakers and the consumers' counters.</li>
- *   <li>{@code GET /actuator/warren/{queue}?limit=5}: the first dead letters of a queue (left in
- *       place) and its failure groups.</li>
+ *   <li>{@code GET /actuator/warren/{queue}?offset=0&limit=5}: a page of a queue's dead letters
+ *       (left in place), with the offset of the next page, and its failure groups.</li>
  *   <li>{@code POST /actuator/warren/{queue}/replay} with an optional JSON body {@code messageId},
  *       {@code fingerprint}, {@code exceptionType}, {@code failedBefore}, {@code failedAfter},
  *       {@code dryRun}, {@code targetQueue}, {@code maxPerSecond}.</li>
@@ -194,32 +195,52 @@ public class WarrenEndpoint {
     }
 
     /**
-     * A queue's first dead letters and its failure groups. Bodies, headers and stack traces are
+     * A page of a queue's dead letters and its failure groups. Bodies, headers and stack traces are
      * shown to operators only. At {@code asyncapi}, unless a handler's queue has that name, the
      * AsyncAPI document instead.
      *
      * @param queue the work queue
-     * @param limit how many messages to show, 5 by default
+     * @param offset how many messages to pass over from the head, 0 by default
+     * @param limit how many messages to show, 5 by default; {@code offset + limit} is at most
+     *     {@value DeadLetters#MAX_MESSAGES}
      * @param security who asks
-     * @return the messages and groups
+     * @return the messages and groups; 404 when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     @ReadOperation
-    public Map<String, Object> deadLetters(@Selector String queue, @Nullable Integer limit, SecurityContext security) {
+    public WebEndpointResponse<Map<String, Object>> deadLetters(@Selector String queue, @Nullable Integer offset,
+            @Nullable Integer limit, SecurityContext security) {
         if (queue.equals(ASYNCAPI) && engine instanceof WarrenEngine rabbitEngine && rabbitEngine.topology().queue(queue) == null) {
-            return asyncApi(rabbitEngine);
+            return new WebEndpointResponse<>(asyncApi(rabbitEngine));
         }
         boolean operator = isOperator(security);
         DeadLetters deadLetters = engine.deadLetters();
+        int from = offset == null ? 0 : offset;
+        int size = limit == null ? 5 : limit;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("queue", queue);
         result.put("operator", operator);
-        result.put("messages", deadLetters.peek(queue, limit == null ? 5 : limit).stream()
-                .map(letter -> view(letter, operator)).toList());
-        result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
-                .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), FailureReasons.redacted(group.exampleReason()),
-                        group.count(), group.firstSeen(), group.lastSeen()))
-                .toList());
-        return result;
+        try {
+            java.util.List<DeadLetter> page = deadLetters.peek(queue, from, size);
+            result.put("offset", from);
+            result.put("messages", page.stream().map(letter -> view(letter, operator)).toList());
+            // A full page may have a next one; the last page, or one at the read limit, has none.
+            boolean more = page.size() == size && (long) from + size < DeadLetters.MAX_MESSAGES;
+            result.put("nextOffset", more ? from + size : null);
+            result.put("groups", operator ? deadLetters.groups(queue) : deadLetters.groups(queue).stream()
+                    .map(group -> new FailureGroup(group.fingerprint(), group.exceptionType(), FailureReasons.redacted(group.exampleReason()),
+                            group.count(), group.firstSeen(), group.lastSeen()))
+                    .toList());
+        } catch (UnknownDeadLetterQueueException e) {
+            return notFound(e);
+        }
+        return new WebEndpointResponse<>(result);
+    }
+
+    /** Another application's queue is not found here, rather than forbidden: the endpoint knows only the engine's. */
+    private static <T> WebEndpointResponse<T> notFound(UnknownDeadLetterQueueException e) {
+        @SuppressWarnings("unchecked")
+        T body = (T) Map.of("error", e.getMessage());
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_NOT_FOUND);
     }
 
     /**
@@ -237,7 +258,8 @@ public class WarrenEndpoint {
      * @param maxPerSecond replay: the pace, 0 for no limit
      * @param reason discard: why (required)
      * @param security who asks
-     * @return what was done; 401 without an authenticated user, 403 without the operator role
+     * @return what was done; 401 without an authenticated user, 403 without the operator role, 404
+     *     when {@code queue} is not a work queue of the engine nor its {@code .dlq}
      */
     @WriteOperation
     public WebEndpointResponse<Object> operate(@Selector String queue, @Selector String action, @Nullable String messageId,
@@ -253,13 +275,18 @@ public class WarrenEndpoint {
                     anonymous ? STATUS_UNAUTHORIZED : STATUS_FORBIDDEN);
         }
         Selection selection = Selection.of(messageId, fingerprint, exceptionType, failedBefore, failedAfter);
-        OperationResult result = switch (action) {
-            case "replay" -> engine.deadLetters().replay(queue, selection,
-                    new ReplayOptions(Boolean.TRUE.equals(dryRun), targetQueue, maxPerSecond == null ? 0 : maxPerSecond));
-            case "discard" -> engine.deadLetters().discard(queue, selection, reason == null ? "" : reason,
-                    security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous");
-            default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
-        };
+        OperationResult result;
+        try {
+            result = switch (action) {
+                case "replay" -> engine.deadLetters().replay(queue, selection,
+                        new ReplayOptions(Boolean.TRUE.equals(dryRun), targetQueue, maxPerSecond == null ? 0 : maxPerSecond));
+                case "discard" -> engine.deadLetters().discard(queue, selection, reason == null ? "" : reason,
+                        security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous");
+                default -> throw new IllegalArgumentException("action must be replay or discard but was '" + action + "'");
+            };
+        } catch (UnknownDeadLetterQueueException e) {
+            return notFound(e);
+        }
         return new WebEndpointResponse<>(result);
     }
 

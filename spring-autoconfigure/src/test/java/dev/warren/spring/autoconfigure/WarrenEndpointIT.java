@@ -149,7 +149,7 @@ class WarrenEndpointIT {
         WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
         assertThat(endpoint.operate(queue, "replay", "o-2", null, null, null, null, null, null, null, null,
                 org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getStatus()).isEqualTo(401);
-        assertThat(String.valueOf(endpoint.deadLetters(queue, 5, org.springframework.boot.actuate.endpoint.SecurityContext.NONE)))
+        assertThat(String.valueOf(endpoint.deadLetters(queue, null, 5, org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody()))
                 .contains("body=hidden").doesNotContain("{\"id\"", "a@example.com");
 
         HttpResponse<String> operatorPeek = call("GET", "/actuator/warren/" + queue, null, true);
@@ -160,5 +160,55 @@ class WarrenEndpointIT {
         assertThat(operatorReplay.statusCode()).isEqualTo(200);
         assertThat(operatorReplay.body()).contains("\"moved\":1");
         await().atMost(Duration.ofSeconds(10)).until(() -> orders.processed.contains("secret-o-2"));
+    }
+
+    @Test
+    void aQueueOutsideTheEnginesTopologyIsNotFoundEvenWhenItsNameEndsWithDlq() throws Exception {
+        String foreign = RabbitBroker.uniqueName("it.boot.foreign");
+        cleanup.queue(foreign + ".dlq");
+        context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
+                "--management.endpoints.web.exposure.include=health,warren");
+        // Another application's dead-letter queue on the same broker, holding a message.
+        org.springframework.amqp.rabbit.core.RabbitAdmin rabbitAdmin = new org.springframework.amqp.rabbit.core.RabbitAdmin(admin);
+        rabbitAdmin.declareQueue(new org.springframework.amqp.core.Queue(foreign + ".dlq", false));
+        new org.springframework.amqp.rabbit.core.RabbitTemplate(admin).convertAndSend("", foreign + ".dlq", "{\"id\":\"other\"}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> rabbitAdmin.getQueueInfo(foreign + ".dlq").getMessageCount() == 1);
+
+        for (String name : new String[] {foreign, foreign + ".dlq"}) {
+            HttpResponse<String> peek = call("GET", "/actuator/warren/" + name, null, true);
+            assertThat(peek.statusCode()).as("GET %s", name).isEqualTo(404);
+            assertThat(peek.body()).contains("'" + name + "' is not a work queue of this engine", queue);
+            HttpResponse<String> replay = call("POST", "/actuator/warren/" + name + "/replay", "{}", true);
+            assertThat(replay.statusCode()).as("replay %s", name).isEqualTo(404);
+            HttpResponse<String> discard = call("POST", "/actuator/warren/" + name + "/discard", "{\"reason\":\"x\"}", true);
+            assertThat(discard.statusCode()).as("discard %s", name).isEqualTo(404);
+        }
+        assertThat(rabbitAdmin.getQueueInfo(foreign + ".dlq").getMessageCount()).as("nothing moved").isEqualTo(1);
+        assertThat(call("GET", "/actuator/warren/" + queue + ".dlq", null, true).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void offsetAndLimitPageThroughTheDeadLetters() throws Exception {
+        context = new SpringApplicationBuilder(SecuredOrdersApp.class).run("--server.port=0",
+                "--spring.rabbitmq.addresses=" + RabbitBroker.get().springAddresses(), "--test.queue=" + queue,
+                "--management.endpoints.web.exposure.include=health,warren");
+        org.springframework.amqp.rabbit.core.RabbitTemplate template = new org.springframework.amqp.rabbit.core.RabbitTemplate(admin);
+        for (int i = 0; i < 5; i++) {
+            String id = "page-" + i;
+            template.convertAndSend("", queue + ".dlq", "{\"id\":\"" + id + "\"}", message -> {
+                message.getMessageProperties().setMessageId(id);
+                return message;
+            });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/actuator/warren/" + queue + "?offset=4&limit=2", null, true)
+                .body().contains("\"messageId\":\"page-4\""));
+
+        HttpResponse<String> second = call("GET", "/actuator/warren/" + queue + "?offset=2&limit=2", null, true);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("\"offset\":2", "\"messageId\":\"page-2\"", "\"messageId\":\"page-3\"",
+                "\"nextOffset\":4").doesNotContain("page-1\"", "page-4\"");
+        HttpResponse<String> last = call("GET", "/actuator/warren/" + queue + "?offset=4&limit=2", null, true);
+        assertThat(last.body()).contains("\"messageId\":\"page-4\"", "\"count\":5").doesNotContain("\"nextOffset\":6");
     }
 }

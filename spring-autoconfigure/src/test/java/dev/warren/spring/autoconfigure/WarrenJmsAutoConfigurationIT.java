@@ -173,8 +173,8 @@ class WarrenJmsAutoConfigurationIT {
                             .count()).isEqualTo(1.0);
 
                     WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
-                    assertThat(String.valueOf(endpoint.deadLetters(poison, 5,
-                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE))).contains("job-13", "rounding bug");
+                    assertThat(String.valueOf(endpoint.deadLetters(poison, null, 5,
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody())).contains("job-13", "rounding bug");
                     handlers.jobs.clear();
                     Object replayed = endpoint.operate(poison, "replay", "job-13", null, null, null, null, null, null, null, null,
                             org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody();

@@ -147,8 +147,8 @@ class WarrenMixedTransportsIT {
 
                     WarrenEndpoint endpoint = context.getBean(WarrenEndpoint.class);
                     // Without the operator role the metadata shows, the body does not.
-                    assertThat(String.valueOf(endpoint.deadLetters(legacyPoison, 5,
-                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE))).contains("inv-7", "body=hidden");
+                    assertThat(String.valueOf(endpoint.deadLetters(legacyPoison, null, 5,
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody())).contains("inv-7", "body=hidden");
                     assertThat(context.getBeansOfType(WarrenHealthIndicator.class)).hasSize(2)
                             .allSatisfy((name, health) -> assertThat(health.health().getStatus().getCode()).isEqualTo("UP"));
                 });

@@ -125,6 +125,11 @@ public final class MixedTransports {
         }
 
         @Override
+        public List<DeadLetter> peek(String queue, int offset, int limit) {
+            return deadLettersOf(queue).peek(queue, offset, limit);
+        }
+
+        @Override
         public List<FailureGroup> groups(String queue) {
             return deadLettersOf(queue).groups(queue);
         }
