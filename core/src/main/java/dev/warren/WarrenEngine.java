@@ -589,9 +589,7 @@ public final class WarrenEngine implements WarrenOperations, AutoCloseable {
         Map<String, ConsumerState> states = new java.util.LinkedHashMap<>();
         for (RabbitConsumer consumer : consumers) {
             HandlerEndpoint endpoint = consumer.pipeline().endpoint();
-            String breaker = endpoint.settings().circuitBreaker();
-            states.put(endpoint.consumerName(),
-                    ConsumerStates.of(running, breaker == null ? null : breakerStates.get(breaker), consumer.consuming()));
+            states.put(endpoint.consumerName(), ConsumerStates.of(running, breakerStates, endpoint, consumer.consuming()));
         }
         return states;
     }

@@ -105,14 +105,7 @@ class DelayedDeliveryIT {
 
     @Test
     void aMessageFallingDueReachesItsQueueWithoutThePublishersTtl() throws Exception {
-        // A virtual host of its own: the due queue is shared by every Warren application on a virtual host.
-        String virtualHost = RabbitBroker.uniqueName("it.delay-ttl");
-        RabbitManagement management = RabbitBroker.get().management();
-        management.createVirtualHost(virtualHost);
-        CachingConnectionFactory factory = RabbitBroker.get().connectionFactory();
-        factory.setVirtualHost(virtualHost);
-        try (WarrenEngine engine = WarrenEngine.builder(factory).build()) {
-            engine.start();
+        inVirtualHostOfItsOwn("it.delay-ttl", (factory, engine) -> {
             new RabbitAdmin(factory).declareQueue(new Queue("reminders.ttl"));
             // As it falls due, with the TTL another service gave it; it would expire the message where it is delivered.
             try (Connection connection = factory.getRabbitConnectionFactory().newConnection();
@@ -130,22 +123,12 @@ class DelayedDeliveryIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> (delivered[0] = template.receive("reminders.ttl")) != null);
             assertThat(delivered[0].getMessageProperties().getMessageId()).isEqualTo("due-1");
             assertThat(delivered[0].getMessageProperties().getExpiration()).isNull();
-        } finally {
-            factory.destroy();
-            management.deleteVirtualHost(virtualHost);
-        }
+        });
     }
 
     @Test
-    void aDelayedSendToAMissingQueueFailsAtOnceAndOneDueForAQueueDeletedMeanwhileIsKeptWithItsReason() {
-        // A virtual host of its own: the due dead-letter queue is shared by every sender on a virtual host.
-        String virtualHost = RabbitBroker.uniqueName("it.delay-dlq");
-        RabbitManagement management = RabbitBroker.get().management();
-        management.createVirtualHost(virtualHost);
-        CachingConnectionFactory factory = RabbitBroker.get().connectionFactory();
-        factory.setVirtualHost(virtualHost);
-        try (WarrenEngine engine = WarrenEngine.builder(factory).build()) {
-            engine.start();
+    void aDelayedSendToAMissingQueueFailsAtOnceAndOneDueForAQueueDeletedMeanwhileIsKeptWithItsReason() throws Exception {
+        inVirtualHostOfItsOwn("it.delay-dlq", (factory, engine) -> {
             assertThatThrownBy(() -> engine.warren().send("no.such.queue", new Reminder(0, 0), Delay.of(Duration.ofSeconds(1))))
                     .isInstanceOfSatisfying(PublishException.class,
                             e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.UNROUTABLE));
@@ -163,6 +146,27 @@ class DelayedDeliveryIT {
             assertThat((String) kept[0].getMessageProperties().getHeader("x-exception-message"))
                     .contains("No queue named 'reminders.elsewhere'");
             assertThat(new String(kept[0].getBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"id\":1");
+        });
+    }
+
+    /** A test body given a started engine on a connection factory of its own. */
+    interface EngineTest {
+        void run(CachingConnectionFactory factory, WarrenEngine engine) throws Exception;
+    }
+
+    /**
+     * Runs a test in a virtual host of its own, deleted afterwards: the due queue and its dead-letter
+     * queue are shared by every Warren application on a virtual host.
+     */
+    private static void inVirtualHostOfItsOwn(String name, EngineTest test) throws Exception {
+        String virtualHost = RabbitBroker.uniqueName(name);
+        RabbitManagement management = RabbitBroker.get().management();
+        management.createVirtualHost(virtualHost);
+        CachingConnectionFactory factory = RabbitBroker.get().connectionFactory();
+        factory.setVirtualHost(virtualHost);
+        try (WarrenEngine engine = WarrenEngine.builder(factory).build()) {
+            engine.start();
+            test.run(factory, engine);
         } finally {
             factory.destroy();
             management.deleteVirtualHost(virtualHost);

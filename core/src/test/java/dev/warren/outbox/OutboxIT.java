@@ -176,8 +176,22 @@ class OutboxIT {
         assertThat(ledger.order).containsExactly("order-7:0", "order-7:1", "order-7:2", "order-7:3", "order-7:4");
     }
 
+    /** A publisher whose blocking sends wait for its asynchronous ones, which the tests' publishers decorate. */
+    abstract static class AsyncWarren implements Warren {
+
+        @Override
+        public dev.warren.publish.PublishReceipt send(String queue, Object payload, PublishOptions options) {
+            return sendAsync(queue, payload, options).join();
+        }
+
+        @Override
+        public dev.warren.publish.PublishReceipt publish(String topic, Object event, PublishOptions options) {
+            return publishAsync(topic, event, options).join();
+        }
+    }
+
     /** A publisher that records the thread of each publish. */
-    static final class ThreadRecorder implements Warren {
+    static final class ThreadRecorder extends AsyncWarren {
 
         final Warren broker;
         final List<String> names = new CopyOnWriteArrayList<>();
@@ -187,20 +201,10 @@ class OutboxIT {
         }
 
         @Override
-        public dev.warren.publish.PublishReceipt send(String queue, Object payload, PublishOptions options) {
-            return sendAsync(queue, payload, options).join();
-        }
-
-        @Override
         public java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> sendAsync(String queue, Object payload,
                 PublishOptions options) {
             names.add(Thread.currentThread().getName());
             return broker.sendAsync(queue, payload, options);
-        }
-
-        @Override
-        public dev.warren.publish.PublishReceipt publish(String topic, Object event, PublishOptions options) {
-            return publishAsync(topic, event, options).join();
         }
 
         @Override
@@ -212,7 +216,7 @@ class OutboxIT {
     }
 
     /** A publisher that cannot reach the broker until it is repaired: the relay of a broken application. */
-    static final class Unreachable implements Warren {
+    static final class Unreachable extends AsyncWarren {
 
         final Warren broker;
         volatile boolean repaired;
@@ -222,19 +226,9 @@ class OutboxIT {
         }
 
         @Override
-        public dev.warren.publish.PublishReceipt send(String queue, Object payload, PublishOptions options) {
-            return sendAsync(queue, payload, options).join();
-        }
-
-        @Override
         public java.util.concurrent.CompletableFuture<dev.warren.publish.PublishReceipt> sendAsync(String queue, Object payload,
                 PublishOptions options) {
             return repaired ? broker.sendAsync(queue, payload, options) : unreachable(options);
-        }
-
-        @Override
-        public dev.warren.publish.PublishReceipt publish(String topic, Object event, PublishOptions options) {
-            return publishAsync(topic, event, options).join();
         }
 
         @Override

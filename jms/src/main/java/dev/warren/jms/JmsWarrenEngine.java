@@ -202,9 +202,7 @@ public final class JmsWarrenEngine implements dev.warren.WarrenOperations, AutoC
         Map<String, ConsumerState> states = new LinkedHashMap<>();
         for (JmsConsumer consumer : consumers) {
             HandlerEndpoint endpoint = consumer.pipeline().endpoint();
-            String breaker = endpoint.settings().circuitBreaker();
-            states.put(endpoint.consumerName(),
-                    ConsumerStates.of(running, breaker == null ? null : breakerStates.get(breaker), consumer.isRunning()));
+            states.put(endpoint.consumerName(), ConsumerStates.of(running, breakerStates, endpoint, consumer.isRunning()));
         }
         return states;
     }

@@ -1,6 +1,8 @@
 package dev.warren.internal.pipeline;
 
 import dev.warren.consumer.ConsumerState;
+import dev.warren.internal.handler.HandlerEndpoint;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** How every engine tells a consumer's state, whatever its transport. */
@@ -26,5 +28,20 @@ public final class ConsumerStates {
             return ConsumerState.PAUSED;
         }
         return consuming ? ConsumerState.RUNNING : ConsumerState.NOT_CONSUMING;
+    }
+
+    /**
+     * The state of a handler's consumer, its breaker looked up by name.
+     *
+     * @param engineRunning whether its engine runs
+     * @param breakerStates every breaker's state by name, as {@link BreakerGate#states()} gives them
+     * @param endpoint the handler
+     * @param consuming whether the transport's consumer takes messages
+     * @return the state
+     */
+    public static ConsumerState of(boolean engineRunning, Map<String, String> breakerStates, HandlerEndpoint endpoint,
+            boolean consuming) {
+        String breaker = endpoint.settings().circuitBreaker();
+        return of(engineRunning, breaker == null ? null : breakerStates.get(breaker), consuming);
     }
 }
