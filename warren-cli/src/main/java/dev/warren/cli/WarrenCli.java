@@ -146,8 +146,10 @@ public final class WarrenCli {
 
     private int withDeadLetters(Arguments arguments) {
         Broker broker = requireBroker(arguments);
+        // Without the application's topology the work queue is the one the operator names: a replay
+        // then goes back to it only, and a letter that names another original queue needs --target.
         Topology topology = arguments.option("--topology") != null ? topology(arguments)
-                : arguments.command() == Command.LIST ? deadLetterQueuesOf(broker) : new Topology(List.of(), List.of(), List.of());
+                : arguments.command() == Command.LIST ? deadLetterQueuesOf(broker) : workQueuesOf(List.of(workQueue(arguments.queue())));
         CachingConnectionFactory factory = broker.connectionFactory();
         try (WarrenEngine engine = WarrenEngine.builder(factory).declare(topology).build()) {
             if (arguments.command() != Command.LIST) {
@@ -191,14 +193,23 @@ public final class WarrenCli {
 
     /** Work queues for the {@code *.dlq} queues the management API lists, so that core's {@code queues()} finds them. */
     private Topology deadLetterQueuesOf(Broker broker) {
-        List<QueueSpec> workQueues = new ManagementQueues(broker.managementApi(), mapper).names().stream()
+        return workQueuesOf(new ManagementQueues(broker.managementApi(), mapper).names().stream()
                 .filter(name -> name.endsWith(".dlq") && name.length() > ".dlq".length())
-                .map(name -> name.substring(0, name.length() - ".dlq".length()))
+                .map(WarrenCli::workQueue)
                 .sorted()
-                .map(queue -> new QueueSpec(queue, QueueType.CLASSIC,
-                        Map.of("x-queue-type", "classic", "x-dead-letter-exchange", Topology.DEAD_LETTER_EXCHANGE)))
-                .toList();
-        return new Topology(List.of(), workQueues, List.of());
+                .toList());
+    }
+
+    /** A topology of work queues whose failures go to Warren's dead-letter exchange; nothing is declared. */
+    private static Topology workQueuesOf(List<String> queues) {
+        return new Topology(List.of(), queues.stream().map(queue -> new QueueSpec(queue, QueueType.CLASSIC,
+                Map.of("x-queue-type", "classic", "x-dead-letter-exchange", Topology.DEAD_LETTER_EXCHANGE))).toList(), List.of());
+    }
+
+    /** The work queue of a queue name given either way: {@code orders} or {@code orders.dlq}. */
+    private static String workQueue(String queue) {
+        return queue.endsWith(".dlq") && queue.length() > ".dlq".length() ? queue.substring(0, queue.length() - ".dlq".length())
+                : queue;
     }
 
     private int list(DeadLetters deadLetters) {
