@@ -18,6 +18,7 @@ import dev.warren.topology.QueueSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -65,6 +66,9 @@ public final class HandlerPipeline {
     private final String remoteService;
     private final boolean ackFirst;
     private final StatsCounter stats = new StatsCounter();
+    /** The observation's name and queue tag, made once: every delivery of this pipeline is of its queue. */
+    private final String contextualName;
+    private final KeyValue queueTag;
     private final DeliveryListener listener;
 
     public HandlerPipeline(HandlerEndpoint endpoint, JsonMapper mapper, PayloadValidator validator,
@@ -93,6 +97,8 @@ public final class HandlerPipeline {
         this.rateLimiter = rateLimiter;
         this.endpoint = endpoint;
         this.ackFirst = endpoint.settings().delivery() == Delivery.AT_MOST_ONCE;
+        this.contextualName = endpoint.queue() + " process";
+        this.queueTag = ProcessTag.QUEUE.withValue(endpoint.queue());
         this.limits = endpoint.settings().limits();
         // Everything that parses a body of this consumer's queue parses it within the consumer's limits.
         JsonMapper limited = LimitedJsonMapper.of(mapper, limits);
@@ -292,8 +298,8 @@ public final class HandlerPipeline {
         // The context is made only when someone observes: nothing is allocated with the no-op registry.
         Observation observation = Observation.createNotStarted(WarrenObservation.PROCESS.getName(),
                         () -> receiverContext(message), observations)
-                .contextualName(message.queue() + " process")
-                .lowCardinalityKeyValue(ProcessTag.QUEUE.withValue(message.queue()));
+                .contextualName(contextualName)
+                .lowCardinalityKeyValue(queueTag);
         if (!observation.isNoop()) {
             // Spans only: as low-cardinality keys they would change the timer's tags (see WarrenObservation).
             observation.highCardinalityKeyValues(messagingAttributes(message));
